@@ -10,6 +10,9 @@ from .storage import (Storage, DoubleStorage, FloatStorage, LongStorage, IntStor
                       ShortStorage, CharStorage, ByteStorage)
 from .tensor import (Tensor, DoubleTensor, FloatTensor, LongTensor, IntTensor, ShortTensor,
                      CharTensor, ByteTensor, TENSOR_CLASSES)
+from .tensor_math import *  # noqa: F401,F403 - torch.add, torch.mm, torch.max, ...
+from .random import *  # noqa: F401,F403 - torch.manualSeed, torch.rand, torch.randn, ...
+from .misc import *  # noqa: F401,F403 - torch.Timer, torch.Tester, torch.tic/toc, ...
 
 
 def setdefaulttensortype(name):

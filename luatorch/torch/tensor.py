@@ -18,6 +18,8 @@ import numpy as np
 
 from .classes import TorchObject, find
 from .storage import DTYPES, STORAGE_CLASSES, Storage, LongStorage
+from .tensor_math import TensorMath
+from .random import TensorRandom
 
 
 def _contiguous_strides(size):
@@ -49,7 +51,7 @@ def _parse_sizes(args, what="size"):
     return tuple(_as_int(v) for v in args)
 
 
-class Tensor(TorchObject):
+class Tensor(TensorMath, TensorRandom, TorchObject):
     """Base of the typed tensors; ``Tensor(...)`` builds the default type (DoubleTensor)."""
 
     dtype = None

@@ -1,0 +1,3 @@
+"""torch.Timer, torch.Tester / TestSuite, tic/toc, threads, pointer and other utilities."""
+
+__all__ = []

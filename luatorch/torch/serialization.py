@@ -1,0 +1,3 @@
+"""torch.save / torch.load / serialize / deserialize and Torch7's File classes."""
+
+__all__ = []

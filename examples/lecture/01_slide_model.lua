@@ -1,0 +1,28 @@
+-- The lecture's slide, "Logit Regression Model in Torch", line for line:
+-- a model is specified in layers, and a loss criterion is a module too.
+require 'nn'
+
+torch.manualSeed(0)
+
+-- Logit Regression Model in Torch
+model = nn.Sequential()
+model:add(nn.Linear(2,1))
+model:add(nn.LogSoftMax())
+
+-- Loss criterion in Torch
+criterion = nn.ClassNLLCriterion()
+
+print(model)
+print(criterion)
+
+-- Each layer keeps its parameters as tensors: a 1x2 weight and a bias.
+local linear = model:get(1)
+print('weight', linear.weight)
+print('bias', linear.bias)
+
+-- forward gives the layer's output (log-probabilities); the criterion turns
+-- it into the loss for the target class.
+local x = torch.Tensor{0.5, -1.0}
+local out = model:forward(x)
+print('output', out)
+print(string.format('loss for class 1: %.6f', criterion:forward(out, 1)))

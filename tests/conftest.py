@@ -1,0 +1,16 @@
+"""Shared test settings: where ../shared (conformance scripts, Torch7 fixtures) lies."""
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# CI clones the repo into another folder with shared/ beside it, as for a session.
+SHARED = Path(os.environ.get("LUATORCH_SHARED", REPO.parent / "shared")).resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_dir():
+    if not SHARED.is_dir():
+        pytest.skip(f"shared folder not found at {SHARED}")
+    return SHARED

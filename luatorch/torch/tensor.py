@@ -14,6 +14,9 @@ the end); a ByteTensor is a mask; a LongTensor indexes the first dimension. A ba
 range: ``t[[2, 3]]`` is Lua's ``t[{{2, 3}}]``.
 """
 
+import numbers
+import sys
+
 import numpy as np
 
 from .classes import TorchObject, find
@@ -29,6 +32,10 @@ def _contiguous_strides(size):
         strides.append(acc)
         acc *= s
     return tuple(reversed(strides))
+
+
+def _is_number(x):
+    return isinstance(x, numbers.Number) and not isinstance(x, bool)
 
 
 def _as_int(x):
@@ -455,6 +462,162 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
     def totable(self):
         return self._a.tolist()
 
+    # --- Lua's t[k] and t[k] = v ----------------------------------------------------------
+    def _element_offset(self, indices):
+        return self._offset + sum((i - 1) * st for i, st in zip(indices, self._stride))
+
+    def _position(self, key, dim_index):
+        """A 1-based index along 0-based dimension ``dim_index``; negatives count from the end."""
+        i = _as_int(key)
+        n = self._size[dim_index]
+        if i < 0:
+            i = n + i + 1
+        if i < 1 or i > n:
+            raise IndexError(f"index out of range: index {_as_int(key)} for dimension {dim_index + 1} "
+                             f"of size {n}")
+        return i
+
+    def _resolve(self, key):
+        """What a key designates: ('element', storage position) or ('view', tensor)."""
+        if isinstance(key, list):
+            key = (key,)
+        if not isinstance(key, tuple):
+            if not self._size:
+                raise IndexError(f"index out of range: indexing an empty tensor with {key}")
+            i = self._position(key, 0)
+            if len(self._size) == 1:
+                return "element", self._offset + (i - 1) * self._stride[0]
+            return "view", self.select(1, i)
+        if len(key) > len(self._size):
+            raise IndexError(f"too many indices provided: {len(key)} for a {len(self._size)}D tensor")
+        t = self
+        dim = 0  # the dimension of ``t`` the next key item applies to
+        for n, item in enumerate(key):
+            if isinstance(item, (list, tuple)):
+                size = t._size[dim]
+                if len(item) > 2:
+                    raise IndexError(f"index range must have at most 2 numbers, got {list(item)}")
+                start = _as_int(item[0]) if item else 1
+                end = _as_int(item[1]) if len(item) > 1 else (start if item else size)
+                start = size + start + 1 if start < 0 else start
+                end = size + end + 1 if end < 0 else end
+                if start < 1 or end > size or start > end:
+                    raise IndexError(f"index out of range: range {list(item)} for dimension {dim + 1} "
+                                     f"of size {size}")
+                t = t.narrow(dim + 1, start, end - start + 1)
+                dim += 1
+            else:
+                i = t._position(item, dim)
+                if len(t._size) == 1:
+                    # a number on the last remaining dimension designates an element
+                    return "element", t._offset + (i - 1) * t._stride[0]
+                t = t.select(dim + 1, i)
+        return "view", t
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return getattr(self, key)
+        if isinstance(key, ByteTensor):
+            return self.maskedSelect(key)
+        if isinstance(key, LongTensor):
+            return self.index(1, key)
+        what, where = self._resolve(key)
+        if what == "element":
+            return self._storage.data[where].item()
+        return where
+
+    def __setitem__(self, key, value):
+        number = not isinstance(value, Tensor)
+        if number:
+            from .tensor_math import _val
+
+            value = _val(type(self), value)
+        if isinstance(key, ByteTensor):
+            if number:
+                self.maskedFill(key, value)
+            else:
+                self.maskedCopy(key, value)
+            return
+        if isinstance(key, LongTensor):
+            if number:
+                self.indexFill(1, key, value)
+            else:
+                self.indexCopy(1, key, value)
+            return
+        what, where = self._resolve(key)
+        if what == "element":
+            if number:
+                self._storage.data[where] = value
+            else:
+                if value.nElement() != 1:
+                    raise ValueError(f"inconsistent tensor size: cannot copy {value.nElement()} "
+                                     f"elements into one element")
+                self._storage.data[where] = value._a.reshape(-1)[0]
+        elif number:
+            where.fill(value)
+        else:
+            where.copy(value)
+
+    def __len__(self):
+        return self._size[0] if self._size else 0
+
+    def __iter__(self):
+        for i in range(1, len(self) + 1):
+            yield self[i]
+
+    # --- Lua's operators (Torch7's TensorOperator.c): new tensors of the same type ----------
+    def __add__(self, other):
+        if isinstance(other, Tensor) or _is_number(other):
+            return self.clone().add(other)
+        return NotImplemented
+
+    def __radd__(self, other):
+        if _is_number(other):
+            return self.clone().add(other)
+        return NotImplemented
+
+    def __sub__(self, other):
+        if isinstance(other, Tensor):
+            return self.clone().add(-1, other)
+        if _is_number(other):
+            return self.clone().add(-other)
+        return NotImplemented
+
+    def __rsub__(self, other):
+        if _is_number(other):
+            return self.new().resizeAs(self).fill(other).add(-1, self)
+        return NotImplemented
+
+    def __mul__(self, other):
+        if _is_number(other):
+            return self.clone().mul(other)
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        d1, d2 = self.dim(), other.dim()
+        if d1 == 1 and d2 == 1:
+            return self.dot(other)
+        if d1 == 2 and d2 == 1:
+            return self.new().mv(self, other)
+        if d1 == 2 and d2 == 2:
+            return self.new().mm(self, other)
+        raise ValueError(f"multiplication between {d1}D and {d2}D tensors not yet supported")
+
+    def __rmul__(self, other):
+        if _is_number(other):
+            return self.clone().mul(other)
+        return NotImplemented
+
+    def __truediv__(self, other):
+        if _is_number(other):
+            return self.clone().div(other)
+        raise TypeError("tensor division: only tensor / number is supported")
+
+    def __rtruediv__(self, other):
+        raise TypeError("tensor division: only tensor / number is supported")
+
+    def __neg__(self):
+        return self.clone().mul(-1)
+
     # --- identity (Lua's ==, and Python containers) -------------------------------------
     def __eq__(self, other):
         return self is other
@@ -492,3 +655,8 @@ ShortTensor = TENSOR_CLASSES["Short"]
 CharTensor = TENSOR_CLASSES["Char"]
 ByteTensor = TENSOR_CLASSES["Byte"]
 Tensor._default = DoubleTensor
+
+# TensorMath reaches the tensor classes through this binding (the two modules import each other).
+from . import tensor_math as _tensor_math  # noqa: E402
+
+_tensor_math._bind(sys.modules[__name__])

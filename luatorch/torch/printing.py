@@ -106,12 +106,15 @@ def lua_print(*values, file=None):
     if n == 0:
         parts.append("\n")
     text = "".join(parts)
-    out.write(text)
-    for tee in list(print_tees):
-        tee(text)
+    tees = list(print_tees)
+    if file is not None or not any(getattr(tee, "silent", False) for tee in tees):
+        out.write(text)
+    for tee in tees:
+        tee(values, text)
 
 
-# Extra destinations of lua_print (CmdLine.log adds its log file here).
+# Extra destinations of lua_print: callables tee(values, text). CmdLine.log adds its log file
+# here; a tee whose ``silent`` attribute is true keeps the text off standard output.
 print_tees = []
 
 

@@ -248,9 +248,13 @@ def test_lua_print_tables():
 
 def test_lua_print_tee_receives_text():
     seen = []
-    printing.print_tees.append(seen.append)
+
+    def tee(values, text):
+        seen.append((values, text))
+
+    printing.print_tees.append(tee)
     try:
         lua_print("a", 1, file=io.StringIO())
     finally:
-        printing.print_tees.remove(seen.append)
-    assert seen == ["a\t1\t\n"]
+        printing.print_tees.remove(tee)
+    assert seen == [(("a", 1), "a\t1\t\n")]

@@ -136,15 +136,20 @@ class _Format:
         self.width = width  # float: NaN when the format degenerated to "%f"
         self.scale = scale
 
-    def row(self, values):
-        """The formatted values of one 1-D float64 array, each as a string."""
+    def items(self, values):
+        """The Python numbers that ``spec`` formats for the float64 array ``values``."""
         if self.scale is not None:
             values = values / self.scale
-        spec = self.spec
-        if spec.endswith("d"):
-            # Lua's %d of an integral double; int() also turns -0.0 into 0
-            return [spec % int(v) for v in values.tolist()]
-        return [spec % v for v in values.tolist()]
+        if self.spec.endswith("d"):
+            # Lua's %d of an integral double (|v| < 1e9 here); -0.0 prints as 0
+            return values.astype(np.int64).tolist()
+        return values.tolist()
+
+    def join(self, values, sep):
+        """The 1-D float64 array ``values`` formatted and joined with ``sep`` (one % operation)."""
+        if values.size == 0:
+            return ""
+        return sep.join([self.spec] * values.size) % tuple(self.items(values))
 
 
 def _choose_format(values):
@@ -199,7 +204,7 @@ def _vector_lines(values, fmt):
     if fmt.scale is not None:
         parts.append(_scale_line(fmt.scale))
     if values.size:
-        parts.append("\n".join(fmt.row(values)))
+        parts.append(fmt.join(values, "\n"))
         parts.append("\n")
     return "".join(parts)
 
@@ -212,7 +217,6 @@ def _matrix_text(matrix, fmt, indent=""):
         per_line = None  # a NaN width puts every column in one block, without a header
     else:
         per_line = int((LINE_WIDTH - len(indent)) // (fmt.width + 1))
-    cells = [fmt.row(matrix[r]) for r in range(nrows)]
     parts = [indent]
     first = 1
     while first <= ncols:
@@ -227,11 +231,11 @@ def _matrix_text(matrix, fmt, indent=""):
         if scaled:
             parts.append(("%g" % fmt.scale) + " *\n " + indent)
         row_indent = indent + " " if scaled else indent
-        for r in range(nrows):
-            parts.append(" ".join(cells[r][first - 1:last]))
-            parts.append("\n")
-            if r != nrows - 1:
-                parts.append(row_indent)
+        # the whole block in one % operation: rows joined by a newline and the row indent
+        block = matrix[:, first - 1:last]
+        row_template = " ".join([fmt.spec] * (last - first + 1))
+        template = ("\n" + row_indent).join([row_template] * nrows) + "\n"
+        parts.append(template % tuple(fmt.items(block.reshape(-1))))
         first = last + 1
     return "".join(parts)
 

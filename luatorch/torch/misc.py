@@ -586,19 +586,33 @@ class Tester(TorchObject):
         return True
 
     def _location(self):
-        """Two traceback lines naming the test code that made the failing assertion."""
+        """The two traceback lines Torch7 keeps: those just above the test runner's call, i.e.
+        the test function at its current line, preceded by the helper it is in (if any)."""
         if not self._running:
             return ""
         if Tester.traceback_provider is not None:
             return Tester.traceback_provider() or ""
+        child = None
         frame = sys._getframe(1)
-        while frame is not None and frame.f_code.co_filename == __file__:
-            frame = frame.f_back
+        while frame is not None:
+            parent = frame.f_back
+            if (parent is not None and parent.f_code.co_filename == __file__
+                    and parent.f_code.co_name in ("_pcall", "_run")
+                    and frame.f_code.co_filename != __file__):
+                break
+            child, frame = frame, parent
         if frame is None:
             return ""
-        code = frame.f_code
-        return "stack traceback:\n\t%s:%d: in function <%s:%d>" % (
-            code.co_filename, frame.f_lineno, code.co_filename, code.co_firstlineno)
+
+        def where(f):
+            code = f.f_code
+            return "\t%s:%d: in function <%s:%d>" % (
+                code.co_filename, f.f_lineno, code.co_filename, code.co_firstlineno)
+
+        # the assertion methods are tail calls in Tester.lua, so a direct call leaves no line
+        first = "stack traceback:" if child is None or child.f_code.co_filename == __file__ \
+            else where(child)
+        return first + "\n" + where(frame)
 
     def _addDebugInfo(self, message):
         name = self._currentTestName

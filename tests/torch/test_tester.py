@@ -69,6 +69,31 @@ def test_doc_example_lines_and_summary(capsys):
     assert out.split("\n")[1].startswith("1/3 testA " + "." * 63 + " [WAIT]\r1/3 testA")
 
 
+def test_failure_location_names_the_test_function_and_its_helper(capsys):
+    tester = torch.Tester()
+
+    def check_positive(x):
+        tester.assertgt(x, 0)
+
+    def testNeg():
+        check_positive(-1)
+
+    tester.add(testNeg, "testNeg")
+    with pytest.raises(AssertionError):
+        tester.run()
+    entry = tester.errors[0].split("\n")
+    assert entry[:2] == ["testNeg", "GT failed: -1 <= 0"]
+    helper_line = check_positive.__code__.co_firstlineno + 1
+    test_line = testNeg.__code__.co_firstlineno + 1
+    assert entry[2] == "\t%s:%d: in function <%s:%d>" % (
+        __file__, helper_line, __file__, check_positive.__code__.co_firstlineno)
+    assert entry[3] == "\t%s:%d: in function <%s:%d>" % (
+        __file__, test_line, __file__, testNeg.__code__.co_firstlineno)
+    # outside run() there is no test runner frame, hence no location
+    tester.assertgt(-1, 0)
+    assert tester.errors[-1] == "GT failed: -1 <= 0\n"
+
+
 def test_run_returns_zero_when_everything_passes(capsys):
     tester = torch.Tester()
     tester.add(lambda: tester.assert_(True), "ok")

@@ -512,7 +512,7 @@ def _int_fmod(a, b, out):
     np.fmod(a, b, out=out)
 
 
-def _float_remainder(a, b, out):
+def _float_remainder(a, b, out, casting="unsafe"):
     # TH: x - y * floor(x / y)
     np.subtract(a, np.multiply(b, np.floor(np.divide(a, b))), out=out, casting="unsafe")
 

@@ -17,6 +17,8 @@ import sys
 
 import numpy as np
 
+from .classes import TorchObject
+
 # Torch7 fits matrix rows into this many characters before splitting them into column blocks.
 LINE_WIDTH = 80
 
@@ -32,9 +34,9 @@ def lua_tostring(value):
     """Lua's ``tostring`` of a Python value as the bridge shows it to Lua code."""
     if value is None:
         return "nil"
-    if value is True:
+    if value is True or isinstance(value, np.bool_) and value:
         return "true"
-    if value is False:
+    if value is False or isinstance(value, np.bool_):
         return "false"
     if isinstance(value, (int, float, np.integer, np.floating)):
         return lua_number_str(value)
@@ -47,62 +49,103 @@ def lua_tostring(value):
         return tostring(value)
     if isinstance(value, (list, tuple, dict)):
         return "table: 0x%08x" % id(value)
+    if isinstance(value, TorchObject) and type(value).__str__ is object.__str__:
+        # Torch7 shows an object whose class has no __tostring__ by its class name
+        return type(value).__typename__ or "table: 0x%08x" % id(value)
     if callable(value):
         return "function: 0x%08x" % id(value)
     return str(value)
 
 
+def _is_table(value):
+    """Whether Lua code sees ``value`` as a table: lists, dicts, and Torch objects other than
+    tensors and storages (nn modules are tables in Torch7)."""
+    if isinstance(value, (list, tuple, dict)):
+        return True
+    return isinstance(value, TorchObject) and not _is_tensor_or_storage(value) \
+        and hasattr(value, "__dict__")
+
+
+def _is_tensor_or_storage(value):
+    from .storage import Storage
+    from .tensor import Tensor
+
+    return isinstance(value, (Tensor, Storage))
+
+
 def _table_items(table):
     if isinstance(table, dict):
         return list(table.items())
-    return [(i + 1, v) for i, v in enumerate(table)]
+    if isinstance(table, (list, tuple)):
+        return [(i + 1, v) for i, v in enumerate(table)]
+    return [(k, v) for k, v in vars(table).items() if v is not None]
+
+
+def _size_text(value):
+    """trepl's short description of a tensor or storage inside a printed table."""
+    short = value.__typename__.split(".", 1)[1]
+    if hasattr(value, "_size"):
+        if not value._size:
+            return short + " - empty"
+        return short + " - size: " + "x".join(str(s) for s in value._size)
+    return short + " - size: " + str(value.size())
+
+
+# trepl prints nested tables down to this depth (th's setprintlevel(5)); deeper ones as {...}
+_PRINT_DEPTH = 5
 
 
 def lua_print(*values, file=None):
     """Print as th's (trepl's) ``print`` does.
 
     Numbers, strings, booleans and nil are written followed by a tab, with one newline after
-    the last of them; Torch objects (tensors, modules) are written with ``tostring`` and a
-    newline of their own; tables are printed recursively as ``key : value`` lines.
+    the last of them; tensors, storages and objects with a ``__tostring__`` are written with
+    ``tostring`` and a newline of their own; tables are printed recursively as ``key : value``
+    lines (tensors inside them as ``DoubleTensor - size: 2x3``).
     """
     out = file if file is not None else sys.stdout
     parts = []
 
-    def line(depth, text):
-        parts.append(" " * (depth * 4) + text + "\n")
+    def line(indent, text):
+        parts.append(" " * indent + text + "\n")
+
+    def nested_value(val):
+        if isinstance(val, str):
+            return '"' + val + '"'
+        if _is_tensor_or_storage(val):
+            return _size_text(val)
+        return lua_tostring(val)
 
     def recurse(table, depth):
         items = _table_items(table)
+        indent = depth * 4
         if not items:
-            line(depth, "{}")
+            line(indent, "{}")
             return
-        line(depth, "{")
-        pad = " " * 2
+        line(indent, "{")
         for key, val in items:
             k = lua_tostring(key)
-            if isinstance(val, (list, tuple, dict)):
-                if depth >= 3 or len(val) == 0:
-                    line(depth, pad + k + " : {...}")
+            if _is_table(val):
+                if depth >= _PRINT_DEPTH - 1 or not _table_items(val):
+                    line(indent + 2, k + " : {...}")
                 else:
-                    line(depth, pad + k + " : ")
+                    line(indent + 2, k + " : ")
                     recurse(val, depth + 1)
-            elif isinstance(val, str):
-                line(depth, pad + k + ' : "' + val + '"')
             else:
-                line(depth, pad + k + " : " + lua_tostring(val))
-        line(depth, "}")
+                line(indent + 2, k + " : " + nested_value(val))
+        line(indent, "}")
 
     n = len(values)
     for i, value in enumerate(values):
-        if isinstance(value, (list, tuple, dict)):
+        if isinstance(value, TorchObject) or getattr(type(value), "__tostring__", None) is not None:
+            # every Torch class has a __tostring metamethod (the class name by default)
+            parts.append(lua_tostring(value) + "\n")
+        elif isinstance(value, (list, tuple, dict)):
             recurse(value, 0)
-        elif value is None or isinstance(value, (bool, int, float, str, bytes, np.number)) \
-                or callable(value) and not hasattr(type(value), "__tostring__"):
+        else:
             parts.append(lua_tostring(value) + "\t")
             if i == n - 1:
                 parts.append("\n")
-        else:
-            parts.append(lua_tostring(value) + "\n")
     if n == 0:
         parts.append("\n")
     text = "".join(parts)

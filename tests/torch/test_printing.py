@@ -8,6 +8,7 @@ import pytest
 
 from luatorch import torch
 from luatorch.torch import printing
+from luatorch.torch.classes import TorchObject
 from luatorch.torch.printing import lua_number_str, lua_print, lua_tostring
 
 
@@ -244,6 +245,41 @@ def test_lua_print_tables():
     out = io.StringIO()
     lua_print([], file=out)
     assert out.getvalue() == "{}\n"
+
+
+def test_lua_print_tensors_inside_tables_and_depth_limit():
+    out = io.StringIO()
+    lua_print({"w": torch.Tensor(2, 3), "e": torch.Tensor(), "s": torch.LongStorage([4]),
+               "deep": {"a": {"b": {"c": {"d": {"e": 1}}}}}, "empty": {}}, file=out)
+    assert out.getvalue() == (
+        "{\n"
+        "  w : DoubleTensor - size: 2x3\n"
+        "  e : DoubleTensor - empty\n"
+        "  s : LongStorage - size: 1\n"
+        "  deep : \n"
+        "    {\n"
+        "      a : \n"
+        "        {\n"
+        "          b : \n"
+        "            {\n"
+        "              c : \n"
+        "                {\n"
+        "                  d : {...}\n"
+        "                }\n"
+        "            }\n"
+        "        }\n"
+        "    }\n"
+        "  empty : {...}\n"
+        "}\n")
+
+
+def test_torch_object_without_tostring_prints_its_class_name():
+    class Plain(TorchObject):
+        __typename__ = "test.PlainPrintable"
+
+    out = io.StringIO()
+    lua_print(Plain(), 1, file=out)
+    assert out.getvalue() == "test.PlainPrintable\n1\t\n"
 
 
 def test_lua_print_tee_receives_text():

@@ -209,7 +209,7 @@ def lua_pattern_to_regex(pattern):
             if e in "bf":
                 raise ValueError(f"Lua pattern item %{e} is not supported: {pattern!r}")
             if e.isdigit():
-                out.append("\\" + e)
+                out.append("(?:\\" + e + ")")  # grouped, so a following digit stays literal
                 i += 2
                 continue
             item = _class_regex(e) if e.isalpha() else None

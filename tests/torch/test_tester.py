@@ -408,6 +408,7 @@ def test_extra_arguments_are_refused():
     ("x*", "", True),
     ("(%w+)=%1", "ab=ab", True),
     ("(%w+)=%1", "ab=cd", False),
+    ("(%d)%10", "110", True),
     ("%(", "f(x)", True),
     ("[a-c]+", "zzbz", True),
     ("%%", "100%", True),

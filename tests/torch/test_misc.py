@@ -25,7 +25,16 @@ def test_timer_counts_from_creation():
     t = timer.time()
     assert set(t) == {"real", "user", "sys"}
     assert t["real"] >= 0.02
-    assert t["user"] + t["sys"] >= 0.0
+
+
+def test_timer_counts_cpu_time():
+    timer = torch.Timer()
+    start = time.process_time()
+    while time.process_time() - start < 0.05:  # burn CPU, however busy the machine is
+        pass
+    t = timer.time()
+    assert t["user"] + t["sys"] >= 0.03  # os.times ticks every 10 ms
+    assert t["real"] >= t["user"] - 0.02
 
 
 def test_timer_stop_resume_reset():

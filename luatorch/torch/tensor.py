@@ -21,7 +21,7 @@ import numpy as np
 
 from .classes import TorchObject, find
 from .storage import DTYPES, STORAGE_CLASSES, Storage, LongStorage
-from .tensor_math import TensorMath
+from .tensor_math import TensorMath, _val
 from .random import TensorRandom
 
 
@@ -514,7 +514,31 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
                 t = t.select(dim + 1, i)
         return "view", t
 
+    def _fast_offset(self, key):
+        """Storage position of t[i] (vector) or t[{i, j, ...}] (one number per dimension), or
+        None when the key is anything else or out of range (the general path then reports)."""
+        size = self._size
+        if type(key) is int:
+            if len(size) != 1:
+                return None
+            key = (key,)
+        elif type(key) is not tuple or len(key) != len(size):
+            return None
+        offset = self._offset
+        for k, n, st in zip(key, size, self._stride):
+            if type(k) is not int:
+                return None
+            if k < 0:
+                k += n + 1
+            if k < 1 or k > n:
+                return None
+            offset += (k - 1) * st
+        return offset
+
     def __getitem__(self, key):
+        offset = self._fast_offset(key)
+        if offset is not None:
+            return self._storage.data.item(offset)
         if isinstance(key, str):
             return getattr(self, key)
         if isinstance(key, ByteTensor):
@@ -527,10 +551,13 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
         return where
 
     def __setitem__(self, key, value):
+        if type(value) is float and self.dtype.kind == "f":
+            offset = self._fast_offset(key)
+            if offset is not None:
+                self._storage.data[offset] = value
+                return
         number = not isinstance(value, Tensor)
         if number:
-            from .tensor_math import _val
-
             value = _val(type(self), value)
         if isinstance(key, ByteTensor):
             if number:

@@ -61,11 +61,14 @@ def _int_range(dtype):
 
 
 _INT_RANGES = {}
+_DOUBLE = np.dtype(np.float64)
 
 
 def _val(cls, v):
     """A scalar argument as TH sees it: cast to the tensor's element type (C conversion)."""
     dt = cls.dtype
+    if dt is _DOUBLE:
+        return v  # a Python number keeps a float64 array's type (numpy's weak scalars)
     if dt.kind == "f":
         return dt.type(v)
     if isinstance(v, float):
@@ -106,6 +109,9 @@ def _check_dim(t, dim, name):
 
 def _same_numel(name, *pairs):
     """TH_TENSOR_APPLY's check: element-wise operands need the same number of elements."""
+    first = pairs[0][1]._size
+    if all(t._size == first for _, t in pairs[1:]):
+        return
     counts = [t.nElement() for _, t in pairs]
     if len(set(counts)) > 1:
         names = " and ".join(f"{n} {_desc(t)}" for n, t in pairs)
@@ -261,7 +267,10 @@ class _Op:
                         if i in optional and not (mask >> optional.index(i)) & 1:
                             continue
                         present.append(i)
-                    combos.append((specs, impl, tuple(present), default))
+                    absent = tuple((i, default[i], a.kind) for i, a in enumerate(specs)
+                                   if i not in present)
+                    combos.append((specs, impl, tuple(present), default, absent,
+                                   specs[-1].kind == "Z"))
             self._combos[mode] = combos
         return combos
 
@@ -289,8 +298,7 @@ class _Op:
         if hit is not None:
             return hit
         for combo in self._combos_for(mode):
-            specs, impl, present, default = combo
-            sized = specs[-1].kind == "Z"
+            specs, present, sized = combo[0], combo[2], combo[5]
             n = len(present)
             if sized:
                 # LongArg: the sizes, as numbers (one or more) or one LongStorage / table
@@ -331,9 +339,9 @@ class _Op:
         return " | ".join(out)
 
     def _run(self, combo, cls, args):
-        specs, impl, present, default = combo
+        specs, impl, present, _, absent, sized = combo
         full = [None] * len(specs)
-        if specs[-1].kind == "Z":
+        if sized:
             n = len(present)
             for i, v in zip(present[:-1], args[:n - 1]):
                 full[i] = v
@@ -341,17 +349,15 @@ class _Op:
         else:
             for i, v in zip(present, args):
                 full[i] = v
-        for i, a in enumerate(specs):
-            if full[i] is None and i not in present:
-                d = default[i]
-                if d is _NEW:
-                    full[i] = cls() if a.kind == "T" else (LongTensor() if a.kind == "L" else ByteTensor())
-                elif d is _ARG1:
-                    full[i] = args[0]
-                elif callable(d):
-                    full[i] = d(full)
-                else:
-                    full[i] = d
+        for i, d, kind in absent:
+            if d is _NEW:
+                full[i] = cls() if kind == "T" else (LongTensor() if kind == "L" else ByteTensor())
+            elif d is _ARG1:
+                full[i] = args[0]
+            elif callable(d):
+                full[i] = d(full)
+            else:
+                full[i] = d
         if self.float_only:
             _float_only(cls, self.name)
         return impl(*full)

@@ -1,0 +1,72 @@
+"""nn.Criterion: the base of every loss function."""
+
+import copy
+
+from ..torch import Tensor
+from ..torch.classes import TorchObject, typename
+from . import utils
+
+
+class Criterion(TorchObject):
+    """Base of the losses (Torch7's nn.Criterion).
+
+    ``forward(input, target)`` calls ``self.updateOutput`` and returns the loss (a number, also
+    kept in ``self.output``); ``backward(input, target)`` calls ``self.updateGradInput`` and
+    returns ``self.gradInput``, a buffer reused across calls. ``backward`` assumes ``forward``
+    of the same input and target ran just before. Targets may be tensors, numbers (a class
+    index) or tables, as each criterion accepts.
+    """
+
+    __typename__ = "nn.Criterion"
+    __nonpersistent__ = ()
+
+    def __init__(self):
+        self.gradInput = Tensor()
+        self.output = 0
+
+    def updateOutput(self, input, target):
+        return self.output
+
+    def forward(self, input, target):
+        return self.updateOutput(input, target)
+
+    def backward(self, input, target):
+        return self.updateGradInput(input, target)
+
+    def updateGradInput(self, input, target):
+        return self.gradInput
+
+    def clone(self):
+        utils.drop_array_caches(self)
+        return copy.deepcopy(self)
+
+    def type(self, type=None, tensorCache=None):  # noqa: A002 - Torch7's name
+        if type is None:
+            return getattr(self, "_type", None) or Tensor._default.__typename__
+        cache = {} if tensorCache is None else tensorCache
+        for key, value in list(self.__dict__.items()):
+            self.__dict__[key] = utils.recursiveType(value, type, cache)
+        return self
+
+    def float(self):
+        return self.type("torch.FloatTensor")
+
+    def double(self):
+        return self.type("torch.DoubleTensor")
+
+    def __call__(self, input, target):
+        self.output = self.forward(input, target)
+        self.gradInput = self.backward(input, target)
+        return self.output, self.gradInput
+
+    def __tostring__(self):
+        return typename(self) or "nn.Criterion"
+
+    def __str__(self):
+        return self.__tostring__()
+
+    def __repr__(self):
+        return self.__str__()
+
+    def __bool__(self):
+        return True

@@ -20,7 +20,7 @@ from .printing import lua_print, lua_tostring
 
 __all__ = [
     "Timer", "tic", "toc", "getnumthreads", "setnumthreads", "pointer", "version", "isatty",
-    "Tester", "TestSuite", "CmdLine", "lua_pattern_to_regex",
+    "Tester", "TestSuite", "CmdLine",
 ]
 
 

@@ -249,7 +249,7 @@ class Concat(Container):
                         self.gradInput._a[...] = g._a.reshape(input._size)
                         first = False
                     else:
-                        self.gradInput._a += g._a.reshape(input._size)
+                        self.gradInput._a[...] += g._a.reshape(input._size)
             offset += width
         return self.gradInput
 
@@ -292,7 +292,7 @@ class ConcatTable(Container):
                 if i == 1:
                     gi.resizeAs(g).copy(g)
                 else:
-                    gi._a += g._a.reshape(gi._size)
+                    gi._a[...] += g._a.reshape(gi._size)
             self.gradInput = gi
         else:
             gi = self.gradInput if not isinstance(self.gradInput, Tensor) else []

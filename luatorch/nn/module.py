@@ -118,7 +118,7 @@ class Module(TorchObject):
         if p:
             for w, g in zip(p[0], p[1]):
                 if w._size:
-                    w._a -= learningRate * g._a.reshape(w._size)
+                    w._a[...] -= learningRate * g._a.reshape(w._size)
 
     def training(self):
         self.train = True

@@ -134,7 +134,7 @@ class Linear(Module):
             gb = gb * scale
         gw += g
         if bias is not None and getattr(self, "bias", None) is not None:
-            bias._a += gb
+            bias._a[...] += gb
 
     def clearState(self):
         if getattr(self, "addBuffer", None) is not None:
@@ -272,9 +272,9 @@ class Bilinear(Module):
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
         x1, x2, go = input[0]._a, input[1]._a, gradOutput._a
-        self.gradWeight._a += scale * np.einsum("nk,ni,nj->kij", go, x1, x2, optimize=True)
+        self.gradWeight._a[...] += scale * np.einsum("nk,ni,nj->kij", go, x1, x2, optimize=True)
         if getattr(self, "bias", None) is not None:
-            self.gradBias._a += scale * go.sum(0)
+            self.gradBias._a[...] += scale * go.sum(0)
 
     def __tostring__(self):
         s = f"{typename(self)}({self.weight.size(2)}x{self.weight.size(3)} -> {self.weight.size(1)})"
@@ -436,7 +436,7 @@ class CMul(Module):
         w = self._w(input)
         axes = tuple(i for i in range(prod.ndim) if w.shape[i] == 1 and prod.shape[i] != 1)
         g = prod.sum(axis=axes, keepdims=True) if axes else prod
-        self.gradWeight._a += scale * g.reshape(self.gradWeight._size)
+        self.gradWeight._a[...] += scale * g.reshape(self.gradWeight._size)
 
 
 class CAdd(Module):
@@ -488,7 +488,7 @@ class CAdd(Module):
         b = self._b(input)
         axes = tuple(i for i in range(go.ndim) if b.shape[i] == 1 and go.shape[i] != 1)
         g = go.sum(axis=axes, keepdims=True) if axes else go
-        self.gradBias._a += scale * g.reshape(self.gradBias._size)
+        self.gradBias._a[...] += scale * g.reshape(self.gradBias._size)
 
 
 class MulConstant(Module):
@@ -596,7 +596,7 @@ class Euclidean(Module):
         y = np.sqrt((d * d).sum(1))
         go = gradOutput._a.reshape(y.shape)
         coef = np.where(y > 0, go / np.where(y > 0, y, 1), 0.0)
-        self.gradWeight._a -= scale * (d * coef[:, None, :]).sum(0)
+        self.gradWeight._a[...] -= scale * (d * coef[:, None, :]).sum(0)
 
 
 class WeightedEuclidean(Module):
@@ -647,8 +647,8 @@ class WeightedEuclidean(Module):
         scale = 1 if scale is None else scale
         d, c, y = self._parts(input)
         coef = np.where(y > 0, gradOutput._a.reshape(y.shape) / np.where(y > 0, y, 1), 0.0)
-        self.gradWeight._a -= scale * (c * c * d * coef[:, None, :]).sum(0)
-        self.gradDiagCov._a += scale * (c * d * d * coef[:, None, :]).sum(0)
+        self.gradWeight._a[...] -= scale * (c * c * d * coef[:, None, :]).sum(0)
+        self.gradDiagCov._a[...] += scale * (c * d * d * coef[:, None, :]).sum(0)
 
 
 class Cosine(Module):
@@ -697,7 +697,7 @@ class Cosine(Module):
         x, w, xn, wn, y = self._parts(input)
         go = gradOutput._a.reshape(y.shape)
         gw = (go / (xn[:, None] * wn[None, :])).T @ x - (go * y).sum(0)[:, None] * w / (wn * wn)[:, None]
-        self.gradWeight._a += scale * gw
+        self.gradWeight._a[...] += scale * gw
 
 
 # --- embedding ------------------------------------------------------------------------------

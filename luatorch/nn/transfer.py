@@ -304,7 +304,7 @@ class PReLU(Module):
         else:
             cdim = 0 if input.dim() in (1, 3) else 1
             axes = tuple(i for i in range(contrib.ndim) if i != cdim)
-            self.gradWeight._a += scale * contrib.sum(axis=axes)
+            self.gradWeight._a[...] += scale * contrib.sum(axis=axes)
 
 
 class RReLU(Module):

@@ -83,7 +83,7 @@ def recursiveAdd(t1, val, t2=None):
     if t2 is None:
         val, t2 = 1, val
     if isinstance(t2, Tensor):
-        t1._a += val * t2._a.reshape(t1._size)
+        t1._a[...] += val * t2._a.reshape(t1._size)
     else:
         for a, b in zip(t1, t2):
             recursiveAdd(a, val, b)

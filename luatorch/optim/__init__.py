@@ -27,6 +27,24 @@ from .rmsprop import rmsprop
 from .rprop import rprop
 from .sgd import sgd
 
-__all__ = ["adadelta", "adagrad", "adam", "adamax", "asgd", "cg", "checkgrad", "cmaes",
-           "ConfusionMatrix", "de", "FistaLS", "lbfgs", "Logger", "lswolfe", "nag",
-           "polyinterp", "rmsprop", "rprop", "sgd"]
+__all__ = [
+           "ConfusionMatrix",
+           "FistaLS",
+           "Logger",
+           "adadelta",
+           "adagrad",
+           "adam",
+           "adamax",
+           "asgd",
+           "cg",
+           "checkgrad",
+           "cmaes",
+           "de",
+           "lbfgs",
+           "lswolfe",
+           "nag",
+           "polyinterp",
+           "rmsprop",
+           "rprop",
+           "sgd",
+]

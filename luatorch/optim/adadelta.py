@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ._common import arr, check_x, evaluate, new_like, number_option, setup
 from ..torch.printing import lua_print
+from ._common import arr, check_x, evaluate, new_like, number_option, setup
 
 
 def adadelta(opfunc, x, config=None, state=None):

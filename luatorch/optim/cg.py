@@ -3,12 +3,16 @@ Carl E. Rasmussen's minimize.m. The number of function evaluations is what is li
 
 import math
 
-import numpy as np
-
-from ._common import dot, as_number, check_same_elements, check_x, lua_value_type, number_option, setup
 from ..torch.tensor import Tensor
-
-
+from ._common import (
+    as_number,
+    check_same_elements,
+    check_x,
+    dot,
+    lua_value_type,
+    number_option,
+    setup,
+)
 
 
 def _buffer(state, key, x):
@@ -19,7 +23,7 @@ def _buffer(state, key, x):
 
 
 def _isbad(z):
-    return z != z or z == math.inf or z == -math.inf
+    return math.isnan(z) or math.isinf(z)
 
 
 def cg(opfunc, x, config=None, state=None):
@@ -185,7 +189,7 @@ def cg(opfunc, x, config=None, state=None):
 
 def _sqrt(v):
     """Lua's math.sqrt: NaN for a negative argument instead of an exception."""
-    return math.sqrt(v) if v >= 0 else (math.nan if v == v else v)
+    return math.sqrt(v) if v >= 0 else math.nan
 
 
 def _div(a, b):
@@ -193,6 +197,6 @@ def _div(a, b):
     try:
         return a / b
     except ZeroDivisionError:
-        if a != a or a == 0:
+        if math.isnan(a) or a == 0:
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._common import check_same_elements, check_x, evaluate, value_only, as_number
+from ._common import as_number, check_same_elements, check_x, evaluate, value_only
 
 
 def checkgrad(opfunc, x, eps=None):

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from ._common import as_number, check_x, lua_or, number_option, setup, value_only
 from ..torch.printing import lua_number_str, lua_print
 from ..torch.tensor import DoubleTensor, FloatTensor
+from ._common import as_number, check_x, number_option, setup, value_only
 
 
 def cmaes(opfunc, x, config=None, state=None):
@@ -45,7 +45,7 @@ def cmaes(opfunc, x, config=None, state=None):
 
     # selection: mu may be fractional; Torch7's range(0, mu-1) then has floor(mu) weights
     mu = lam / 2
-    n_mu = int(math.floor(mu - 1)) + 1
+    n_mu = math.floor(mu - 1) + 1
     weights = np.array([math.log(mu + 0.5) - math.log(i + 1) for i in range(n_mu)])
     weights = weights / weights.sum()
     mueff = weights.sum() ** 2 / (weights ** 2).sum()
@@ -147,7 +147,8 @@ def cmaes(opfunc, x, config=None, state=None):
         if it <= 2 or it % verb_modulo == 0:
             max_std = math.sqrt(np.diag(C).max())
             lua_print(lua_number_str(run["counteval"]) + ": "
-                      + " %6.1f %8.1e " % (D._a.max() / D._a.min(), run["sigma"] * max_std)
+                      + " %6.1f %8.1e " % (D._a.max() / D._a.min(),  # noqa: UP031 - Lua format
+                                           run["sigma"] * max_std)
                       + lua_number_str(fitvals[0]))
 
     while not stop() or iteration < min_iterations:

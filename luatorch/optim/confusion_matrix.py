@@ -144,10 +144,10 @@ class ConfusionMatrix(TorchObject):
         average, n_valid = 0, 0
         union, n_union = 0, 0
         for v, u in zip(self.valids._a.tolist(), self.unionvalids._a.tolist()):
-            if v == v:
+            if not math.isnan(v):
                 average = average + v
                 n_valid += 1
-                if u == u:
+                if not math.isnan(u):
                     union = union + u
                     n_union += 1
         self.averageValid = average / n_valid if n_valid else math.nan
@@ -199,9 +199,9 @@ class ConfusionMatrix(TorchObject):
         valids = self.valids._a.tolist()
         mat = self.mat._a
         for t in range(n):
-            pclass = "%2.3f" % (valids[t] * 100)
+            pclass = format(valids[t] * 100, "2.3f")
             parts.append("[" if t == 0 else " [")
-            parts.extend("%*d" % (n_digits, v) for v in mat[t].tolist())
+            parts.extend(format(v, f"{n_digits}d") for v in mat[t].tolist())
             close = "]]  " if t == n - 1 else "]   "
             if names:
                 name = lua_tostring(names[t]) if t < len(names) and names[t] is not None else ""

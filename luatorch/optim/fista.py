@@ -3,9 +3,9 @@ torch/optim's fista.lua."""
 
 import math
 
-from ._common import as_number, lua_or, number_option, value_only
 from ..torch.printing import lua_print
 from ..torch.tensor import Tensor
+from ._common import as_number, lua_or, number_option, value_only
 
 
 def FistaLS(f, g, pl, xinit, params=None):
@@ -67,7 +67,7 @@ def FistaLS(f, g, pl, xinit, params=None):
             Q3 = L / 2 * float((ply._a.reshape(-1) ** 2).sum())
             Q = fy + Q2 + Q3
             if verbose:
-                lua_print("nline=%d L=%g fply=%g Q=%g fy=%g Q2=%g Q3=%g"
+                lua_print("nline=%d L=%g fply=%g Q=%g fy=%g Q2=%g Q3=%g"  # noqa: UP031
                           % (nline, L, fply, Q, fy, Q2, Q3))
             if fply <= Q:
                 linesearch_done = True
@@ -90,7 +90,7 @@ def FistaLS(f, g, pl, xinit, params=None):
         fply = as_number(value_only(f(y)), "f(y)", op)
         gply = as_number(value_only(g(y)), "g(y)", op)
         if verbose:
-            lua_print("iter=%d eold=%g enew=%g" % (niter, fval, fply + gply))
+            lua_print("iter=%d eold=%g enew=%g" % (niter, fval, fply + gply))  # noqa: UP031
 
         niter += 1
         fval = fply + gply

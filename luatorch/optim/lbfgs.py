@@ -6,11 +6,9 @@ Without ``config.lineSearch`` it takes fixed steps of ``learningRate``; with one
 
 import numpy as np
 
-from ._common import (dot, as_number, check_x, evaluate, lua_or, number_option, setup)
 from ..torch.printing import lua_print
 from ..torch.tensor import Tensor
-
-
+from ._common import as_number, check_x, dot, evaluate, lua_or, number_option, setup
 
 
 def _abs_sum(t):

@@ -33,7 +33,7 @@ class Logger(TorchObject):
             if timestamp:
                 # a unique log file per run, as Torch7's os.date("%Y_%m_%d_%X")
                 filename = filename + "-" + time.strftime("%Y_%m_%d_%X")
-            self.file = open(filename, "w")
+            self.file = open(filename, "w")  # noqa: SIM115 - lives as long as the logger
             self.epsfile = self.name + ".eps"
             self.pngfile = self.name + ".png"
         else:
@@ -95,7 +95,8 @@ class Logger(TorchObject):
                                f"{list(self.symbols)}")
         line = []
         for _, val in items:
-            line.append(val + "\t" if isinstance(val, str) else "%11.4e\t" % val)
+            line.append(val if isinstance(val, str) else format(val, "11.4e"))
+            line.append("\t")
         self._write("".join(line) + "\n")
         self.file.flush()
         for k, val in items:

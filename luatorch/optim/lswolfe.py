@@ -3,12 +3,17 @@ lswolfe.lua (the line search to give optim.lbfgs as config.lineSearch)."""
 
 import numpy as np
 
-from ._common import dot, as_number, check_same_elements, evaluate, lua_or, number_option
-from .polyinterp import polyinterp
 from ..torch.printing import lua_print
 from ..torch.tensor import Tensor
-
-
+from ._common import (
+    as_number,
+    check_same_elements,
+    dot,
+    evaluate,
+    lua_or,
+    number_option,
+)
+from .polyinterp import polyinterp
 
 
 def lswolfe(opfunc, x, t, d, f, g, gtd, options=None):

@@ -1,8 +1,16 @@
 """optim.nag: SGD with Nesterov's accelerated gradient (Sutskever et al. 2013), as
 torch/optim's nag.lua."""
 
-from ._common import (arr, check_same_elements, check_x, evaluate, new_like, number_option,
-                      setup, tensor_option)
+from ._common import (
+    arr,
+    check_same_elements,
+    check_x,
+    evaluate,
+    new_like,
+    number_option,
+    setup,
+    tensor_option,
+)
 
 
 def nag(opfunc, x, config=None, state=None):

@@ -73,9 +73,10 @@ def polyinterp(points, xminBound=None, xmaxBound=None):
         d1 = pts[lo, 2] + pts[hi, 2] - 3 * (pts[lo, 1] - pts[hi, 1]) / (pts[lo, 0] - pts[hi, 0])
         radicand = d1 ** 2 - pts[lo, 2] * pts[hi, 2]
         d2 = math.sqrt(radicand) if radicand >= 0 else math.nan
-        if d2 == d2:
-            t = pts[hi, 0] - (pts[hi, 0] - pts[lo, 0]) * ((pts[hi, 2] + d2 - d1)
-                                                          / (pts[hi, 2] - pts[lo, 2] + 2 * d2))
+        if not math.isnan(d2):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                t = pts[hi, 0] - (pts[hi, 0] - pts[lo, 0]) * (
+                    (pts[hi, 2] + d2 - d1) / (pts[hi, 2] - pts[lo, 2] + 2 * d2))
             return float(min(max(t, pts[lo, 0]), pts[hi, 0]))
         return float(np.mean(pts[:, 0]))
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from ._common import arr, check_x, evaluate, number_option, setup
 from ..torch.printing import lua_print
 from ..torch.tensor import ByteTensor
+from ._common import arr, check_x, evaluate, number_option, setup
 
 
 def rprop(opfunc, x, config=None, state=None):

@@ -1,8 +1,17 @@
 """optim.sgd: stochastic gradient descent with weight decay, momentum (optionally Nesterov's),
 learning-rate annealing and per-parameter learning rates, as torch/optim's sgd.lua."""
 
-from ._common import (arr, check_same_elements, check_x, evaluate, lua_or, new_like,
-                      number_option, setup, tensor_option)
+from ._common import (
+    arr,
+    check_same_elements,
+    check_x,
+    evaluate,
+    lua_or,
+    new_like,
+    number_option,
+    setup,
+    tensor_option,
+)
 
 
 def sgd(opfunc, x, config=None, state=None):

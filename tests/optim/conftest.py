@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from optim_objectives import quad_np, rosen_np
 
 

@@ -1,6 +1,7 @@
 """Shared objectives for the optim tests: a quadratic and Rosenbrock, in numpy and as opfuncs."""
 
 import numpy as np
+
 from luatorch import torch
 
 # a fixed, well-conditioned positive definite quadratic: f(x) = 1/2 x'Ax - b'x

@@ -5,10 +5,9 @@ import math
 
 import numpy as np
 import pytest
+from optim_objectives import make_opfunc
 
 from luatorch import optim, torch
-
-from optim_objectives import make_opfunc
 
 STEPS = 60
 

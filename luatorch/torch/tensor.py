@@ -233,7 +233,7 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
 
     def _check_dim(self, dim, op="dimension", ndim=None):
         ndim = len(self._size) if ndim is None else ndim
-        d = _as_int(dim)
+        d = dim if type(dim) is int else _as_int(dim)
         if d < 1 or d > ndim:
             raise IndexError(f"{op}: dimension {d} out of range of {ndim}D tensor")
         return d - 1
@@ -269,7 +269,15 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
 
     # --- views that share storage -----------------------------------------------------
     def _view_of(self, offset, size, stride):
-        return type(self)()._set_from(self._storage, offset, size, stride)
+        # built without __init__: views are made in hot loops (w:t() in every nn.Linear call)
+        view = object.__new__(type(self))
+        view._storage = self._storage
+        view._offset = int(offset)
+        view._size = tuple(size)
+        view._stride = tuple(stride)
+        view._view = None
+        view._view_version = -1
+        return view
 
     def narrow(self, dim, index, size):
         d = self._check_dim(dim, "narrow")

@@ -1148,6 +1148,13 @@ def _addmm(res, beta, t, alpha, m1, m2):
         raise ValueError(f"addmm: matrix expected, got {t.dim()}D tensor for t")
     if t._size != (m1._size[0], m2._size[1]):
         raise ValueError(f"addmm: size mismatch, t: {_desc(t)}, m1: {_desc(m1)}, m2: {_desc(m2)}")
+    if beta == 0 and alpha == 1:
+        # the common nn.Linear form: res = m1 m2, straight into res (t is not read)
+        shape = (m1._size[0], m2._size[1])
+        if res._size != shape:
+            res._resize(shape)
+        np.matmul(m1._a, m2._a, out=res._a, casting="unsafe")
+        return res
     return _gemm_into(res, beta, np.matmul(m1._a, m2._a), alpha, t)
 
 
@@ -1211,8 +1218,11 @@ def _mm(res, m1, m2):
         raise ValueError(f"mm: matrices expected, got {m1.dim()}D, {m2.dim()}D tensors")
     if m1._size[1] != m2._size[0]:
         raise ValueError(f"mm: size mismatch, m1: {_desc(m1)}, m2: {_desc(m2)}")
-    prod = np.matmul(m1._a, m2._a)
-    return _write(res, prod)
+    shape = (m1._size[0], m2._size[1])
+    if res._size != shape:
+        res._resize(shape)
+    np.matmul(m1._a, m2._a, out=res._a, casting="unsafe")
+    return res
 
 
 def _mv(res, mat, vec):
@@ -1220,7 +1230,10 @@ def _mv(res, mat, vec):
         raise ValueError(f"mv: matrix and vector expected, got {mat.dim()}D, {vec.dim()}D")
     if mat._size[1] != vec._size[0]:
         raise ValueError(f"mv: size mismatch, {_desc(mat)}, {_desc(vec)}")
-    return _write(res, np.matmul(mat._a, vec._a))
+    if res._size != (mat._size[0],):
+        res._resize((mat._size[0],))
+    np.matmul(mat._a, vec._a, out=res._a, casting="unsafe")
+    return res
 
 
 def _bmm(res, b1, b2):

@@ -27,7 +27,7 @@ import numpy as np
 from .classes import TorchObject
 from .storage import STORAGE_CLASSES, Storage
 
-__all__ = ["File", "DiskFile", "MemoryFile", "PipeFile", "FileError"]
+__all__ = ["DiskFile", "File", "FileError", "MemoryFile", "PipeFile"]
 
 
 class FileError(RuntimeError):

@@ -31,13 +31,37 @@ import sys
 import numpy as np
 
 from . import classes
-from .file import KINDS, DiskFile, File, FileError, MemoryFile, PipeFile, lua_string, string_bytes
+from .file import (
+    KINDS,
+    DiskFile,
+    File,
+    FileError,
+    MemoryFile,
+    PipeFile,
+    lua_string,
+    string_bytes,
+)
 from .storage import STORAGE_CLASSES, Storage
 from .tensor import TENSOR_CLASSES, Tensor
 
-__all__ = ["save", "load", "serialize", "deserialize", "serializeToStorage",
-           "deserializeFromStorage", "saveobj", "loadobj", "File", "DiskFile", "MemoryFile",
-           "PipeFile", "FileError", "SerializationError", "LuaFunction", "T7Object"]
+__all__ = [
+    "DiskFile",
+    "File",
+    "FileError",
+    "LuaFunction",
+    "MemoryFile",
+    "PipeFile",
+    "SerializationError",
+    "T7Object",
+    "deserialize",
+    "deserializeFromStorage",
+    "load",
+    "loadobj",
+    "save",
+    "saveobj",
+    "serialize",
+    "serializeToStorage",
+]
 
 TYPE_NIL = 0
 TYPE_NUMBER = 1
@@ -314,7 +338,7 @@ class _PendingTable:
     """A table whose entries are being read. A reference to it from inside (a cycle) must be
     given an object now: a list if the keys so far are 1..k, else a dict."""
 
-    __slots__ = ("result", "keys")
+    __slots__ = ("keys", "result")
 
     def __init__(self, keys):
         self.result = None
@@ -466,7 +490,7 @@ class _Reader:
     def _torch(self, index, start):
         dec = self.dec
         version = self._string_bytes("the version string of a Torch object")
-        m = re.match(rb"^V (.*)$", version, re.S)
+        m = re.match(rb"^V (.*)$", version, re.DOTALL)
         vnum = None
         if m:
             try:
@@ -944,7 +968,7 @@ def _check_mode(mode, referenced):
         raise ValueError("true or false (or nil) expected for referenced")
 
 
-def save(filename, obj, format=None, referenced=None, *, long_size=None):  # noqa: A002
+def save(filename, obj, format=None, referenced=None, *, long_size=None):
     """torch.save(filename, object [, 'binary'|'ascii' [, referenced]]): binary by default.
 
     ``filename`` may also be an open torch File. ``long_size=4`` writes Longs as 4 bytes."""
@@ -1019,7 +1043,7 @@ def load(filename, format=None, referenced=None, *, numpy=False, allow_functions
         raise
 
 
-def serializeToStorage(obj, format=None):  # noqa: A002
+def serializeToStorage(obj, format=None):
     """The bytes of ``obj`` in Torch7's format, as a CharStorage ending with a 0 byte."""
     _check_mode(format, None)
     f = MemoryFile()
@@ -1030,12 +1054,12 @@ def serializeToStorage(obj, format=None):  # noqa: A002
     return storage
 
 
-def serialize(obj, format=None):  # noqa: A002
+def serialize(obj, format=None):
     """torch.serialize(object [, format]): bytes (with Torch7's terminating 0 byte)."""
     return serializeToStorage(obj, format).data.tobytes()
 
 
-def deserializeFromStorage(storage, format=None, **options):  # noqa: A002
+def deserializeFromStorage(storage, format=None, **options):
     _check_mode(format, None)
     raw = storage.data.tobytes() if isinstance(storage, Storage) else bytes(storage)
     f = MemoryFile(STORAGE_CLASSES["Char"](np.frombuffer(raw + b"\0", np.int8).copy()), "r")
@@ -1045,7 +1069,7 @@ def deserializeFromStorage(storage, format=None, **options):  # noqa: A002
     return obj
 
 
-def deserialize(data, format=None, **options):  # noqa: A002
+def deserialize(data, format=None, **options):
     """torch.deserialize(string [, format]): the object that ``serialize`` turned into bytes."""
     return deserializeFromStorage(string_bytes(data), format, **options)
 

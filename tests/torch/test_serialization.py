@@ -5,7 +5,6 @@ Each fixture must load to an object whose description (a port of make_fixtures.l
 ascii output for the same objects must be the fixture's bytes.
 """
 
-import glob
 import importlib
 import os
 import re
@@ -599,10 +598,10 @@ def test_deep_nesting_is_handled():
 
 
 def test_too_deep_nesting_is_an_error():
-    from luatorch.torch import serialization
-
     # 20001 nested one-entry tables, written by hand: tag, index, count, key 1, value ...
     import struct
+
+    from luatorch.torch import serialization
 
     n = serialization.MAX_DEPTH + 1
     parts = [struct.pack("<iii", 3, i + 1, 1) + struct.pack("<id", 1, 1.0) for i in range(n)]

@@ -1,0 +1,710 @@
+-- luatorch bridge, Lua side: proxies for Python objects, calls into Python, callbacks out.
+--
+-- Loaded once per LuaSession with the table `py` of Python entry points (see
+-- luatorch/lua/session.py). Every Python object that reaches Lua code is represented by one
+-- proxy at a time: a userdata (tensors, storages) or an empty table (modules, classes,
+-- packages, other objects) whose metatable routes field reads, method calls and operators to
+-- Python. `handles[proxy]` is the Python object; `cache[id]` finds the live proxy of an object
+-- so that identity (`x ~= params`) holds.
+--
+-- Python results come back as (tag, value) pairs:
+--   tag nil       value is a plain Lua value (number, string, boolean, nil, Lua table/function)
+--   tag number    value is a Python object whose id() is the tag: wrap it in its proxy
+--   tag 'T'       value is a Python list/tuple/dict: build a Lua table from it
+--   tag 'M'       value is a tuple of results: return them as multiple values
+--   tag 'E'       value is an error message raised by Python: raise it as a Lua error
+--   tag 'R'       value is a Lua error value that crossed Python unchanged: re-raise it as is
+
+local py = ...
+local type, select, rawget, rawset, next, error, tostring, tonumber, pcall, xpcall =
+   type, select, rawget, rawset, next, error, tostring, tonumber, pcall, xpcall
+local setmetatable, getmetatable, unpack, floor = setmetatable, getmetatable, unpack, math.floor
+local newproxy = newproxy
+
+local has_ffi, ffi = pcall(require, 'ffi')
+if not has_ffi then ffi = nil end
+
+local B = {}                                       -- what the bridge gives to the prelude
+local handles = setmetatable({}, {__mode = 'k'})   -- proxy -> Python object
+local cache = setmetatable({}, {__mode = 'v'})     -- id(obj) -> proxy
+local kinds = setmetatable({}, {__mode = 'k'})     -- proxy -> kind name
+local overrides = setmetatable({}, {__mode = 'k'}) -- proxy -> {field = Lua function | true}
+local fieldcache = setmetatable({}, {__mode = 'k'})-- proxy -> {field = bound Lua table}
+local bound = setmetatable({}, {__mode = 'k'})     -- bound Lua table -> entry
+local overlay = setmetatable({}, {__mode = 'k'})   -- package proxy -> Lua-only fields
+local views = setmetatable({}, {__mode = 'k'})     -- tensor proxy -> FFI view
+local class_caches = setmetatable({}, {__mode = 'k'}) -- every per-class method cache
+local instance_mts = {}                            -- id(class) -> metatable of instances
+local epoch = 0                                    -- bumped on every entry into Python
+
+B.handles, B.cache, B.kinds, B.overlay = handles, cache, kinds, overlay
+
+local wrap, post, build_table, sync_bound
+
+-- The glue's own files: error positions and tracebacks skip their frames.
+local glue_source = debug.getinfo(1, 'S').source
+local glue_dir = glue_source:match('^@(.*/)[^/]*$') or ''
+local function is_glue(source)
+   return glue_dir ~= '' and source:sub(1, #glue_dir + 1) == '@' .. glue_dir
+end
+B.is_glue = is_glue
+
+-- "file:line: " of the nearest Lua frame of user code above `level`.
+local function where(level)
+   for l = level + 1, level + 12 do
+      local info = debug.getinfo(l, 'Sl')
+      if info == nil then break end
+      if info.what ~= 'C' and info.currentline > 0 and not is_glue(info.source) then
+         return info.short_src .. ':' .. info.currentline .. ': '
+      end
+   end
+   return ''
+end
+B.where = where
+
+-- A Lua traceback without the glue's frames.
+local function clean_traceback(tb)
+   local out = {}
+   local lines = {}
+   for line in tb:gmatch('[^\n]+') do lines[#lines + 1] = line end
+   for i, line in ipairs(lines) do
+      local next_line = lines[i + 1] or ''
+      local glue_line = glue_dir ~= '' and line:find(glue_dir, 1, true)
+      local c_before_glue = line:find("^%s*%[C%]: in function 'error'") and glue_dir ~= ''
+         and next_line:find(glue_dir, 1, true)
+      local final_xpcall = line:find("^%s*%[C%]: in function 'xpcall'") and
+         (next_line == '' or next_line:find(glue_dir, 1, true))
+      if not (glue_line or c_before_glue or final_xpcall) then out[#out + 1] = line end
+   end
+   return table.concat(out, '\n')
+end
+B.clean_traceback = clean_traceback
+
+-- Lua value -> what Python receives: a proxy becomes its Python object.
+local function U(x)
+   local h = handles[x]
+   if h ~= nil then return h end
+   return x
+end
+B.U = U
+
+local function unwrap_all(...)
+   local n = select('#', ...)
+   if n == 0 then return end
+   local t = {...}
+   for i = 1, n do
+      local h = handles[t[i]]
+      if h ~= nil then t[i] = h end
+   end
+   return unpack(t, 1, n)
+end
+
+local dead_keys
+local function before_python()
+   epoch = epoch + 1
+   if next(bound) ~= nil then sync_bound() end
+   if dead_keys[1] ~= nil then
+      local keys = dead_keys
+      dead_keys = {}
+      for i = 1, #keys do
+         local set = bykey[keys[i]]
+         if set == nil or next(set) == nil then bykey[keys[i]] = nil end
+         py.unbind(keys[i])
+      end
+   end
+end
+B.before_python = before_python
+
+-- Unpack Python results. Errors are raised at level 3: the caller of the stub that tail-called
+-- `post` (a stub's frame is replaced by post's in a tail call).
+post = function(tag, v, ...)
+   if tag == nil then return v end
+   local tt = type(tag)
+   if tt == 'number' then
+      local p = cache[tag]
+      if p ~= nil then return p end
+      return wrap(v, tag)
+   end
+   if tag == 'T' then return build_table(v) end
+   if tag == 'M' then
+      local n = select('#', ...)
+      local t = {...}
+      local out = {}
+      for i = 1, n / 2 do out[i] = post(t[2 * i - 1], t[2 * i]) end
+      return unpack(out, 1, n / 2)
+   end
+   if tag == 'E' then error(where(2) .. v, 0) end
+   if tag == 'R' then error(v, 0) end
+   error('bridge: unknown result tag ' .. tostring(tag))
+end
+B.post = post
+
+local function wrapv(tag, v)
+   if tag == nil then return v end
+   if tag == 'T' then return build_table(v) end
+   local p = cache[tag]
+   if p ~= nil then return p end
+   return wrap(v, tag)
+end
+B.wrapv = wrapv
+
+-- Fill a Lua table from py.expand's flat answer: ('a', n, tag1, v1, ...) or
+-- ('d', n, key1, tag1, v1, ...); plain-valued lists arrive already converted (tag nil).
+local function fill(t, kind, n, ...)
+   local a = {...}
+   if kind == 'a' then
+      for i = 1, n do t[i] = wrapv(a[2 * i - 1], a[2 * i]) end
+   else
+      for i = 1, n do
+         local j = 3 * i - 2
+         local key = a[j]
+         if key ~= nil then t[key] = wrapv(a[j + 1], a[j + 2]) end
+      end
+   end
+   return t
+end
+
+local function fill_from(t, kind, n, ...)
+   if kind == nil then
+      -- a list of plain values, converted in one piece by Python
+      if t == nil then return n end
+      for i = 1, #n do t[i] = n[i] end
+      return t
+   end
+   return fill(t or {}, kind, n, ...)
+end
+
+build_table = function(v)
+   return fill_from(nil, py.expand(v))
+end
+
+-- Lua table -> Python: array tables go as ('a', n, elements...), records as 'd'.
+local function tabinfo(t)
+   local n = #t
+   if n > 0 then
+      local count = 0
+      for _ in next, t do count = count + 1 end
+      if count == n then
+         if n <= 64 then
+            local out = {}
+            for i = 1, n do
+               local v = t[i]
+               local h = handles[v]
+               if h ~= nil then v = h end
+               out[i] = v
+            end
+            return 'a', n, unpack(out, 1, n)
+         end
+         return 'A', n
+      end
+   end
+   return 'd', 0
+end
+B.tabinfo = tabinfo
+
+-- Element slices of a long array table (avoids huge vararg lists in one call).
+local function tabslice(t, i, j)
+   local out = {}
+   for k = i, j do
+      local v = t[k]
+      local h = handles[v]
+      if h ~= nil then v = h end
+      out[k - i + 1] = v
+   end
+   return unpack(out, 1, j - i + 1)
+end
+B.tabslice = tabslice
+
+-- Record tables seen from Python (LuaTableDict): reads unwrap proxies, writes wrap.
+function B.tget(t, k)
+   local v = t[k]
+   local h = handles[v]
+   if h ~= nil then return h end
+   return v
+end
+function B.tset(t, k, tag, v) t[k] = wrapv(tag, v) end
+function B.tkeys(t)
+   local keys = {}
+   local n = 0
+   for k in next, t do n = n + 1; keys[n] = k end
+   return unpack(keys, 1, n)
+end
+function B.tlen(t)
+   local n = 0
+   for _ in next, t do n = n + 1 end
+   return n
+end
+
+---------------------------------------------------------------------------------------------
+-- Bound list fields: `model.modules` reads as a Lua table that stays the same table; changes
+-- made to it from Lua reach the Python list before the next call into Python.
+local function snapshot(t)
+   local s = {}
+   for i = 1, #t do s[i] = t[i] end
+   return s
+end
+
+sync_bound = function()
+   for t, e in next, bound do
+      local s = e.shadow
+      local n = #t
+      local changed = n ~= #s
+      if not changed then
+         for i = 1, n do
+            if rawget(t, i) ~= s[i] then changed = true; break end
+         end
+      end
+      if changed then
+         e.shadow = snapshot(t)
+         py.setlist(e.list, n, unwrap_all(unpack(t, 1, n)))
+      end
+   end
+end
+
+local bykey = {}        -- id(list) -> weak set of the Lua tables bound to it
+dead_keys = {}          -- keys whose last bound table was collected (unbound at next call)
+
+local function refill(t, list)
+   for i = #t, 1, -1 do t[i] = nil end
+   fill_from(t, py.expand(list))
+   local e = bound[t]
+   if e then e.shadow = snapshot(t) end
+end
+
+local function bind_list(p, name, list, key)
+   local fc = fieldcache[p]
+   if fc == nil then fc = {}; fieldcache[p] = fc end
+   local t = fc[name]
+   local e = t and bound[t]
+   if e == nil or e.key ~= key then
+      t = {}
+      e = {list = list, key = key, gc = newproxy(true)}
+      getmetatable(e.gc).__gc = function() dead_keys[#dead_keys + 1] = key end
+      fc[name] = t
+      bound[t] = e
+      local set = bykey[key]
+      if set == nil then set = setmetatable({}, {__mode = 'k'}); bykey[key] = set end
+      set[t] = true
+      py.bind(list, key)
+   end
+   refill(t, list)
+   return t
+end
+
+-- Python changed a bound list during a call: refill every Lua table bound to it.
+function B.refresh_bound(key, list)
+   local set = bykey[key]
+   if set == nil then return end
+   for t in next, set do refill(t, list) end
+end
+
+---------------------------------------------------------------------------------------------
+-- Stubs that call Python.
+local function method_stub(name)
+   return function(self, ...)
+      before_python()
+      local n = select('#', ...)
+      local obj = handles[self]
+      if obj == nil then
+         error("calling '" .. name .. "' on bad self (a " .. type(self) .. ", not a Torch object;"
+               .. " use ':' to call methods)", 2)
+      end
+      if n <= 4 then
+         local a, b, c, d = ...
+         return post(py.invoke(obj, name, n, U(a), U(b), U(c), U(d)))
+      end
+      return post(py.invoke(obj, name, n, unwrap_all(...)))
+   end
+end
+
+local function function_stub(f)
+   return function(...)
+      before_python()
+      local n = select('#', ...)
+      if n <= 4 then
+         local a, b, c, d = ...
+         return post(py.call(f, n, U(a), U(b), U(c), U(d)))
+      end
+      return post(py.call(f, n, unwrap_all(...)))
+   end
+end
+B.function_stub = function_stub
+
+-- Python -> Lua calls (callbacks): arguments arrive as (tag, value) pairs, results leave
+-- unwrapped. A Lua error comes back as (false, error value, traceback).
+local function pack(...) return {n = select('#', ...), ...} end
+
+local function traceback_of(err)
+   local tb = clean_traceback(debug.traceback('', 2))
+   return {err = err, tb = tb}
+end
+
+function B.callin(fn, n, ...)
+   local a = {...}
+   local args = {}
+   for i = 1, n do args[i] = wrapv(a[2 * i - 1], a[2 * i]) end
+   epoch = epoch + 1
+   local r = pack(xpcall(fn, traceback_of, unpack(args, 1, n)))
+   local rn = r.n
+   if not r[1] then
+      local e = r[2]
+      return false, e.err, e.tb
+   end
+   for i = 2, rn do
+      local h = handles[r[i]]
+      if h ~= nil then r[i] = h end
+   end
+   return unpack(r, 1, rn)
+end
+
+---------------------------------------------------------------------------------------------
+-- Metatables.
+local function field(p, k, cm)
+   local tag, v = py.getfield(handles[p], k)
+   if tag == 'C' then
+      local stub = method_stub(v)
+      if cm then cm[k] = stub end
+      return stub
+   elseif tag == 'L' then
+      if cm then cm[k] = v end
+      return v
+   elseif tag == 'B' then
+      local _, list, key = py.getfield(handles[p], k)
+      return bind_list(p, k, list, key)
+   end
+   return post(tag, v)
+end
+
+local function set_field(p, k, v, cm)
+   before_python()
+   if type(k) ~= 'string' then
+      error('cannot set a non-string field (' .. tostring(k) .. ') on a ' .. py.typename(handles[p]), 2)
+   end
+   local fc = fieldcache[p]
+   if fc and fc[k] then bound[fc[k]] = nil; fc[k] = nil end
+   if cm and cm[k] ~= nil then
+      -- the field now shadows a method of the class for this object
+      local ov = overrides[p]
+      if ov == nil then ov = {}; overrides[p] = ov end
+      ov[k] = (type(v) == 'function') and v or true
+   elseif overrides[p] and overrides[p][k] ~= nil then
+      overrides[p][k] = (type(v) == 'function') and v or true
+   end
+   local tag, msg = py.setfield(handles[p], k, U(v))
+   if tag == 'E' then error(where(2) .. msg, 0) end
+end
+
+local function obj_tostring(p)
+   before_python()
+   local tag, v = py.tostr(handles[p])
+   if tag == 'E' then error(where(2) .. v, 0) end
+   return v
+end
+
+local function make_index(cm)
+   return function(p, k)
+      local ov = overrides[p]
+      if ov ~= nil then
+         local f = ov[k]
+         if f == true then return field(p, k, nil) end
+         if f ~= nil then return f end
+      end
+      local m = cm[k]
+      if m ~= nil then return m end
+      before_python()
+      return field(p, k, cm)
+   end
+end
+
+local function object_mt(cm, kind)
+   local index = make_index(cm)
+   local mt = {
+      __index = index,
+      __newindex = function(p, k, v) return set_field(p, k, v, cm) end,
+      __tostring = obj_tostring,
+      __metatable = nil,
+   }
+   mt.__call = function(p, ...)
+      before_python()
+      return post(py.call(handles[p], select('#', ...), unwrap_all(...)))
+   end
+   return mt
+end
+
+-- Tensor keys: a Lua index table {2, {1, 3}, {}} becomes the Python tuple (2, [1, 3], []).
+local function index_call(fname, p, k, v)
+   before_python()
+   local obj = handles[p]
+   if type(k) == 'table' and handles[k] == nil then
+      return post(py[fname](obj, 'K', k, U(v)))
+   end
+   return post(py[fname](obj, nil, U(k), U(v)))
+end
+
+-- FFI views: element access on a tensor without entering Python. A view is valid until the
+-- next entry into Python (which may resize, re-point or reallocate the tensor).
+local ctypes = {}
+if ffi then
+   ctypes = {
+      double = ffi.typeof('double*'), float = ffi.typeof('float*'),
+      int64 = ffi.typeof('int64_t*'), int32 = ffi.typeof('int32_t*'),
+      int16 = ffi.typeof('int16_t*'), int8 = ffi.typeof('int8_t*'), uint8 = ffi.typeof('uint8_t*'),
+   }
+end
+
+local function refresh_view(p, v)
+   local addr, ctype, offset, nd, size, stride, keep = py.ffiinfo(handles[p])
+   if addr == nil then views[p] = false; return nil end
+   v = v or {}
+   v.ptr = ffi.cast(ctypes[ctype], addr)
+   v.off, v.nd, v.n, v.st, v.keep, v.epoch = offset, nd, size, stride, keep, epoch
+   views[p] = v
+   return v
+end
+
+local function view_of(p)
+   local v = views[p]
+   if v and v.epoch == epoch then return v end
+   return refresh_view(p, v or nil)
+end
+
+local function tensor_mt(cm, viewable)
+   local mt = object_mt(cm)
+   local index = mt.__index
+   mt.__index = function(p, k)
+      if type(k) == 'number' then
+         if viewable then
+            local v = views[p]
+            if not v or v.epoch ~= epoch then v = refresh_view(p, v) end
+            if v and v.nd == 1 and k >= 1 and k <= v.n and k == floor(k) then
+               return tonumber(v.ptr[v.off + (k - 1) * v.st])
+            end
+         end
+         return index_call('getitem', p, k)
+      elseif type(k) == 'string' then
+         return index(p, k)
+      end
+      return index_call('getitem', p, k)
+   end
+   mt.__newindex = function(p, k, x)
+      if type(k) == 'number' then
+         if viewable and type(x) == 'number' then
+            local v = views[p]
+            if not v or v.epoch ~= epoch then v = refresh_view(p, v) end
+            if v and v.nd == 1 and k >= 1 and k <= v.n and k == floor(k) then
+               v.ptr[v.off + (k - 1) * v.st] = x
+               return
+            end
+         end
+         return index_call('setitem', p, k, x)
+      elseif type(k) == 'string' then
+         return set_field(p, k, x, cm)
+      end
+      return index_call('setitem', p, k, x)
+   end
+   local function binop(name)
+      return function(a, b)
+         before_python()
+         return post(py.binop(name, U(a), U(b)))
+      end
+   end
+   mt.__add, mt.__sub, mt.__mul, mt.__div = binop('add'), binop('sub'), binop('mul'), binop('div')
+   mt.__mod, mt.__pow = binop('mod'), binop('pow')
+   mt.__unm = function(a)
+      before_python()
+      return post(py.unop('neg', handles[a]))
+   end
+   mt.__len = function(a)
+      before_python()
+      return post(py.unop('len', handles[a]))
+   end
+   return mt
+end
+
+local function storage_mt(cm)
+   local mt = object_mt(cm)
+   local index = mt.__index
+   mt.__index = function(p, k)
+      if type(k) == 'string' then return index(p, k) end
+      return index_call('getitem', p, k)
+   end
+   mt.__newindex = function(p, k, x)
+      if type(k) == 'string' then return set_field(p, k, x, cm) end
+      return index_call('setitem', p, k, x)
+   end
+   mt.__len = function(a)
+      before_python()
+      return post(py.unop('len', handles[a]))
+   end
+   return mt
+end
+
+-- Python lists and dicts kept opaque (stored by Python into a Lua table): 1-based like Lua.
+local function container_mt(cm)
+   local mt = storage_mt(cm)
+   return mt
+end
+
+-- Classes: calling constructs; fields are class attributes; assigning a function defines a
+-- method (the Python class gets it, so Python code calls it too).
+local class_attrs = setmetatable({}, {__mode = 'k'})
+local function clear_class_caches()
+   for cm in next, class_caches do
+      for k in next, cm do cm[k] = nil end
+   end
+   for cp, ca in next, class_attrs do
+      for k in next, ca do ca[k] = nil end
+   end
+end
+
+local class_mt = {
+   __index = function(cp, k)
+      local ca = class_attrs[cp]
+      if ca == nil then ca = {}; class_attrs[cp] = ca end
+      local v = ca[k]
+      if v ~= nil then return v end
+      before_python()
+      local tag, x = py.getclassattr(handles[cp], k)
+      if tag == 'C' then
+         v = function_stub(x)
+         ca[k] = v
+         return v
+      elseif tag == 'L' then
+         ca[k] = x
+         return x
+      end
+      return post(tag, x)
+   end,
+   __newindex = function(cp, k, v)
+      before_python()
+      local tag, msg = py.setclassattr(handles[cp], k, U(v))
+      clear_class_caches()
+      if tag == 'E' then error(where(2) .. msg, 0) end
+   end,
+   __call = function(cp, ...)
+      before_python()
+      return post(py.call(handles[cp], select('#', ...), unwrap_all(...)))
+   end,
+   __tostring = function(cp)
+      return py.classname(handles[cp])
+   end,
+}
+
+-- Packages (Python modules): fields are cached when they are functions, classes or packages.
+local package_attrs = setmetatable({}, {__mode = 'k'})
+local package_mt = {
+   __index = function(mp, k)
+      local ov = overlay[mp]
+      if ov then
+         local v = ov[k]
+         if v ~= nil then return v end
+      end
+      local pa = package_attrs[mp]
+      if pa == nil then pa = {}; package_attrs[mp] = pa end
+      local v = pa[k]
+      if v ~= nil then return v end
+      before_python()
+      local stable, tag, x = py.getpackageattr(handles[mp], k)
+      v = post(tag, x)
+      if stable and v ~= nil then pa[k] = v end
+      return v
+   end,
+   __newindex = function(mp, k, v)
+      local pa = package_attrs[mp]
+      if pa then pa[k] = nil end
+      if handles[v] ~= nil then
+         before_python()
+         local ov = overlay[mp]
+         if ov then ov[k] = nil end
+         local tag, msg = py.setfield(handles[mp], k, handles[v])
+         if tag == 'E' then error(where(2) .. msg, 0) end
+      else
+         local ov = overlay[mp]
+         if ov == nil then ov = {}; overlay[mp] = ov end
+         ov[k] = v
+      end
+   end,
+   __tostring = function(mp) return py.classname(handles[mp]) end,
+}
+
+-- A new proxy for Python object `v` whose id is `key`.
+wrap = function(v, key)
+   local kind, ck, extra = py.describe(v)
+   local p
+   if kind == 'function' then
+      p = function_stub(v)
+   elseif kind == 'class' then
+      p = setmetatable({}, class_mt)
+   elseif kind == 'package' then
+      p = setmetatable({}, package_mt)
+   else
+      local proto = instance_mts[ck]
+      if proto == nil then
+         local cm = {}
+         class_caches[cm] = true
+         local mt
+         if kind == 'tensor' then
+            mt = tensor_mt(cm, ffi ~= nil and extra ~= nil)
+         elseif kind == 'storage' then
+            mt = storage_mt(cm)
+         elseif kind == 'container' then
+            mt = container_mt(cm)
+         else
+            mt = object_mt(cm)
+         end
+         if kind == 'object' then
+            proto = {mt = mt}
+         else
+            local u = newproxy(true)
+            local umt = getmetatable(u)
+            for name, f in next, mt do umt[name] = f end
+            proto = {mt = umt, u = u}
+         end
+         instance_mts[ck] = proto
+      end
+      if proto.u then
+         p = newproxy(proto.u)
+      else
+         p = setmetatable({}, proto.mt)
+      end
+   end
+   handles[p] = v
+   kinds[p] = kind
+   cache[key] = p
+   return p
+end
+
+-- Lua's pairs on a proxy lists the Python object's fields.
+local raw_pairs, raw_ipairs = pairs, ipairs
+function B.pairs(t)
+   local obj = handles[t]
+   if obj == nil then return raw_pairs(t) end
+   before_python()
+   local keys = {py.fieldnames(obj)}
+   local i = 0
+   return function()
+      i = i + 1
+      local k = keys[i]
+      if k == nil then return nil end
+      return k, t[k]
+   end, t, nil
+end
+
+function B.ipairs(t)
+   if handles[t] == nil then return raw_ipairs(t) end
+   local i = 0
+   return function()
+      i = i + 1
+      local v = t[i]
+      if v == nil then return nil end
+      return i, v
+   end, t, nil
+end
+
+function B.is_proxy(x) return handles[x] ~= nil end
+function B.kind(x) return kinds[x] end
+function B.view_epoch() return epoch end
+B.clear_class_caches = clear_class_caches
+B.raw_pairs = raw_pairs
+
+return B

@@ -1,0 +1,551 @@
+"""Lua's behaviour where Python has no clean spelling of it, for translated scripts.
+
+``luatorch translate`` writes plain Python wherever that is exact and calls these helpers only
+where Lua and Python differ: ``print`` as Torch's ``th`` prints (numbers as LuaJIT's ``%.14g``,
+``true``/``nil``, tables recursively), ``tostring``/``tonumber``, ``string.format`` with Lua's
+conversions, Lua patterns (``string.find/match/gmatch/gsub``), and numeric ``for`` loops with
+fractional steps. This module knows nothing of the Lua runtime (no lupa).
+"""
+
+import math
+import re
+import sys
+
+__all__ = ["print", "write", "tostring", "tonumber", "type", "format", "find", "match",
+           "gmatch", "gsub", "sub", "rep", "char", "numeric_for", "pairs", "concat", "sort",
+           "unpack", "pcall", "error", "LuaError", "length", "index", "truthy"]
+
+_builtin_print = print
+_builtin_type = type
+
+
+class LuaError(RuntimeError):
+    """An error raised by translated Lua code (``error(msg)``); ``pcall`` catches it."""
+
+    def __init__(self, value=None):
+        super().__init__(value)
+        self.value = value
+
+    def __str__(self):
+        return tostring(self.value)
+
+
+# --- values as text --------------------------------------------------------------------------
+def number_to_string(x):
+    """A number as LuaJIT prints it: ``%.14g`` (``2`` for 2.0, ``1e+100``, ``-0``, ``inf``, ``nan``)."""
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) < 10 ** 14:
+        return str(x)
+    x = float(x)
+    if math.isnan(x):
+        return "nan" if math.copysign(1, x) > 0 else "-nan"
+    return "%.14g" % x
+
+
+def tostring(x):
+    """Lua's ``tostring``."""
+    if x is None:
+        return "nil"
+    if x is True:
+        return "true"
+    if x is False:
+        return "false"
+    if isinstance(x, (int, float)):
+        return number_to_string(x)
+    if isinstance(x, str):
+        return x
+    if isinstance(x, (list, dict)):
+        return f"table: 0x{id(x):08x}"
+    if callable(x) and not hasattr(x, "__typename__") and not hasattr(_builtin_type(x), "__typename__"):
+        return f"function: 0x{id(x):08x}"
+    return str(x)
+
+
+def tonumber(x, base=None):
+    """Lua's ``tonumber``: a number, or None when the text is not a Lua numeral."""
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, (int, float)):
+        return x
+    if not isinstance(x, str):
+        return None
+    s = x.strip()
+    try:
+        if base is not None:
+            return int(s, base)
+        if s.lower().startswith(("0x", "-0x", "+0x")):
+            return int(s, 16)
+        if re.fullmatch(r"[+-]?\d+", s):
+            return int(s)
+        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", s, re.I) and \
+                not re.search("inf|nan", s, re.I):
+            return float(s)
+    except ValueError:
+        pass
+    return None
+
+
+def type(x):  # noqa: A001 - Lua's name
+    """Lua's ``type``: "nil", "boolean", "number", "string", "table", "function" or "userdata"."""
+    if x is None:
+        return "nil"
+    if isinstance(x, bool):
+        return "boolean"
+    if isinstance(x, (int, float)):
+        return "number"
+    if isinstance(x, str):
+        return "string"
+    if isinstance(x, (list, dict, tuple)):
+        return "table"
+    if hasattr(_builtin_type(x), "__typename__"):
+        # torch objects: tensors are userdata; nn modules are tables with a metatable
+        name = _builtin_type(x).__typename__ or ""
+        return "userdata" if name.startswith("torch.") else "table"
+    if callable(x):
+        return "function"
+    return "userdata"
+
+
+def _is_torch_object(x):
+    return hasattr(_builtin_type(x), "__typename__")
+
+
+def _nested(v):
+    if isinstance(v, str):
+        return '"' + v + '"'
+    if _is_torch_object(v) and _builtin_type(v).__typename__ and \
+            ("Tensor" in _builtin_type(v).__typename__ or "Storage" in _builtin_type(v).__typename__):
+        return _size_string(v)
+    return tostring(v)
+
+
+def _size_string(x):
+    name = _builtin_type(x).__typename__.split(".", 1)[-1]
+    if "Storage" in name:
+        return f"{name} - size: {x.size()}"
+    if x.nDimension() == 0:
+        return f"{name} - empty"
+    return f"{name} - size: " + "x".join(str(x.size(i)) for i in range(1, x.nDimension() + 1))
+
+
+def _table_items(t):
+    if isinstance(t, dict):
+        return list(t.items())
+    return [(i, v) for i, v in enumerate(t, 1) if v is not None]
+
+
+def _print_table(obj, out, depth=0, max_depth=5):
+    tab = depth * 4
+    out.append(" " * tab + "{")
+    for k, v in _table_items(obj):
+        key = tostring(k)
+        pad = " " * (tab + 2)
+        if isinstance(v, (list, dict)):
+            if depth >= max_depth - 1 or not v:
+                out.append(f"{pad}{key} : {tostring(v)}")
+            else:
+                out.append(f"{pad}{key} : ")
+                _print_table(v, out, depth + 1, max_depth)
+        else:
+            out.append(f"{pad}{key} : {_nested(v)}")
+    out.append(" " * tab + "}")
+
+
+def print(*values):  # noqa: A001 - Lua's print, as th (trepl) prints
+    """Print as Torch's ``th`` does: scalars tab-terminated on one line, torch objects with their
+    ``tostring`` on a line each, plain tables recursively."""
+    parts = []
+    n = len(values)
+    for i, v in enumerate(values):
+        if isinstance(v, (list, dict)):
+            lines = []
+            _print_table(v, lines)
+            parts.append("\n".join(lines) + "\n")
+        elif _is_torch_object(v):
+            parts.append(str(v) + "\n")
+        else:
+            parts.append(tostring(v) + "\t")
+            if i == n - 1:
+                parts.append("\n")
+    if n == 0:
+        parts.append("\n")
+    sys.stdout.write("".join(parts))
+
+
+def write(*values):
+    """``io.write``: strings and numbers (``%.14g``) with nothing between them."""
+    for v in values:
+        if not isinstance(v, (str, int, float)) or isinstance(v, bool):
+            raise LuaError(f"bad argument to 'write' (string expected, got {type(v)})")
+        sys.stdout.write(v if isinstance(v, str) else number_to_string(v))
+
+
+# --- string.format ---------------------------------------------------------------------------
+_SPEC = re.compile(r"%([-+ #0]*)(\d*)(?:\.(\d*))?([diouxXeEfFgGqsca%])")
+
+
+def format(fmt, *args):  # noqa: A001 - Lua's string.format
+    """``string.format`` with Lua's conversions (``%d`` truncates, ``%s`` uses ``tostring``,
+    ``%q`` quotes)."""
+    out = []
+    pos = 0
+    argi = 0
+    for m in _SPEC.finditer(fmt):
+        out.append(fmt[pos:m.start()])
+        pos = m.end()
+        flags, width, prec, conv = m.groups()
+        if conv == "%":
+            out.append("%")
+            continue
+        if argi >= len(args):
+            raise LuaError(f"bad argument #{argi + 2} to 'format' (no value)")
+        v = args[argi]
+        argi += 1
+        spec = "%" + flags + width + ("." + prec if prec is not None else "")
+        if conv in "dic":
+            n = _to_number(v, argi)
+            if conv == "c":
+                out.append(chr(int(n)))
+            else:
+                out.append((spec + "d") % int(n))
+        elif conv in "ouxX":
+            n = int(_to_number(v, argi))
+            if n < 0:
+                n &= (1 << 64) - 1
+            out.append((spec + conv) % n)
+        elif conv in "eEfFgG":
+            out.append((spec + conv) % float(_to_number(v, argi)))
+        elif conv == "a":
+            out.append(float(_to_number(v, argi)).hex())
+        elif conv == "q":
+            s = tostring(v)
+            s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\\n")
+            s = s.replace("\r", "\\r").replace("\0", "\\000")
+            out.append('"' + s + '"')
+        else:  # s
+            out.append((spec + "s") % tostring(v))
+    out.append(fmt[pos:])
+    return "".join(out)
+
+
+def _to_number(v, argi):
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise LuaError(f"bad argument #{argi + 1} to 'format' (number expected, got {type(v)})")
+    if isinstance(v, str):
+        n = tonumber(v)
+        if n is None:
+            raise LuaError(f"bad argument #{argi + 1} to 'format' (number expected, got string)")
+        return n
+    return v
+
+
+# --- strings ---------------------------------------------------------------------------------
+def _start_index(i, n):
+    if i < 0:
+        i = max(n + i + 1, 1)
+    elif i == 0:
+        i = 1
+    return i
+
+
+def sub(s, i=1, j=-1):
+    """``string.sub`` with Lua's 1-based, inclusive, negative-from-the-end indices."""
+    n = len(s)
+    i = _start_index(int(i), n)
+    j = int(j)
+    if j < 0:
+        j = n + j + 1
+    elif j > n:
+        j = n
+    return s[i - 1:j] if i <= j else ""
+
+
+def rep(s, n, sep=""):
+    n = int(n)
+    if n <= 0:
+        return ""
+    return sep.join([s] * n) if sep else s * n
+
+
+def char(*codes):
+    return "".join(chr(int(c)) for c in codes)
+
+
+# Lua patterns -> Python regular expressions
+_CLASSES = {"a": "A-Za-z", "d": "0-9", "l": "a-z", "s": r" \t\n\r\f\v", "u": "A-Z",
+            "w": "0-9A-Za-z", "x": "0-9A-Fa-f", "p": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
+            "c": r"\x00-\x1f\x7f", "g": r"\x21-\x7e"}
+
+
+def _class(c, negate_ok=True):
+    if c.lower() in _CLASSES:
+        body = _CLASSES[c.lower()]
+        return ("[^" + body + "]") if c.isupper() else ("[" + body + "]")
+    return re.escape(c)
+
+
+def _class_in_set(c):
+    if c.lower() in _CLASSES:
+        if c.isupper():
+            raise LuaError(f"pattern class %{c} inside a set is not supported")
+        return _CLASSES[c.lower()]
+    return re.escape(c)
+
+
+_pattern_cache = {}
+
+
+def lua_pattern(p):
+    """Compile a Lua pattern to a Python regex (``%b`` and ``%f`` are not supported)."""
+    hit = _pattern_cache.get(p)
+    if hit is not None:
+        return hit
+    out = []
+    i, n = 0, len(p)
+    ncap = 0
+    if p.startswith("^"):
+        out.append(r"\A")
+        i = 1
+    while i < n:
+        c = p[i]
+        if c == "%":
+            i += 1
+            d = p[i]
+            if d.isdigit():
+                out.append(f"(?P={_group(int(d))})")
+                i += 1
+                continue
+            if d in "bf":
+                raise LuaError(f"Lua pattern item %{d} is not supported")
+            atom = _class(d)
+            i += 1
+        elif c == "[":
+            j = i + 1
+            body = []
+            if j < n and p[j] == "^":
+                body.append("^")
+                j += 1
+            first = True
+            while j < n and (p[j] != "]" or first):
+                first = False
+                if p[j] == "%":
+                    body.append(_class_in_set(p[j + 1]))
+                    j += 2
+                elif j + 2 < n and p[j + 1] == "-" and p[j + 2] != "]":
+                    body.append(re.escape(p[j]) + "-" + re.escape(p[j + 2]))
+                    j += 3
+                else:
+                    body.append(re.escape(p[j]) if p[j] not in "^" or body else "\\^")
+                    j += 1
+            atom = "[" + "".join(body) + "]"
+            i = j + 1
+        elif c == "(":
+            if i + 1 < n and p[i + 1] == ")":
+                ncap += 1
+                out.append(f"(?P<{_group(ncap)}>)")  # position capture
+                i += 2
+                continue
+            ncap += 1
+            out.append(f"(?P<{_group(ncap)}>")
+            i += 1
+            continue
+        elif c == ")":
+            out.append(")")
+            i += 1
+            continue
+        elif c == "$" and i == n - 1:
+            out.append(r"\Z")
+            i += 1
+            continue
+        elif c == ".":
+            atom = "[\\s\\S]"
+            i += 1
+        else:
+            atom = re.escape(c)
+            i += 1
+        if i < n and p[i] in "*+?-":
+            q = p[i]
+            atom += {"*": "*", "+": "+", "?": "?", "-": "*?"}[q]
+            i += 1
+        out.append(atom)
+    compiled = re.compile("".join(out), re.S)
+    position_groups = {g for g in range(1, ncap + 1) if f"(?P<{_group(g)}>)" in "".join(out)}
+    _pattern_cache[p] = (compiled, ncap, position_groups)
+    return _pattern_cache[p]
+
+
+def _group(k):
+    return f"c{k}"
+
+
+def _captures(m, ncap, positions):
+    if ncap == 0:
+        return (m.group(0),)
+    out = []
+    for g in range(1, ncap + 1):
+        if g in positions:
+            out.append(m.start(_group(g)) + 1)
+        else:
+            out.append(m.group(_group(g)))
+    return tuple(out)
+
+
+def _one(values):
+    return values[0] if len(values) == 1 else values
+
+
+def find(s, pattern, init=1, plain=False):
+    """``string.find``: (start, end, captures...) 1-based, or None."""
+    init = _start_index(int(init), len(s))
+    if init > len(s) + 1:
+        return None
+    if plain or not any(ch in pattern for ch in "^$*+?.([%-"):
+        k = s.find(pattern, init - 1)
+        return None if k < 0 else (k + 1, k + len(pattern))
+    rx, ncap, pos = lua_pattern(pattern)
+    m = rx.search(s, init - 1)
+    if m is None:
+        return None
+    caps = _captures(m, ncap, pos) if ncap else ()
+    return (m.start() + 1, m.end()) + caps
+
+
+def match(s, pattern, init=1):
+    """``string.match``: the captures (one value, or a tuple of them), or None."""
+    init = _start_index(int(init), len(s))
+    rx, ncap, pos = lua_pattern(pattern)
+    m = rx.search(s, init - 1)
+    if m is None:
+        return None
+    return _one(_captures(m, ncap, pos))
+
+
+def gmatch(s, pattern):
+    """``string.gmatch``: iterate over the matches (each one value, or a tuple of captures)."""
+    rx, ncap, pos = lua_pattern(pattern)
+    for m in rx.finditer(s):
+        yield _one(_captures(m, ncap, pos))
+
+
+def gsub(s, pattern, repl, n=None):
+    """``string.gsub``: (new string, number of substitutions)."""
+    rx, ncap, pos = lua_pattern(pattern)
+    count = 0
+
+    def substitute(m):
+        nonlocal count
+        if n is not None and count >= n:
+            return m.group(0)
+        count += 1
+        caps = _captures(m, ncap, pos)
+        if isinstance(repl, str):
+            def group(mm):
+                d = mm.group(1)
+                if d == "%":
+                    return "%"
+                if d == "0":
+                    return m.group(0)
+                return tostring(caps[int(d) - 1])
+            return re.sub(r"%([0-9%])", group, repl)
+        if isinstance(repl, dict):
+            value = repl.get(caps[0])
+        else:
+            value = repl(*caps)
+        if value is None or value is False:
+            return m.group(0)
+        return tostring(value)
+
+    return rx.sub(substitute, s), count
+
+
+# --- control flow and tables -----------------------------------------------------------------
+def numeric_for(start, stop, step=1):
+    """Lua's numeric ``for`` with any (fractional) step: the values it takes, in order."""
+    if step == 0:
+        raise LuaError("'for' step is zero")
+    v = start
+    if step > 0:
+        while v <= stop:
+            yield v
+            v += step
+    else:
+        while v >= stop:
+            yield v
+            v += step
+
+
+def pairs(t):
+    """``pairs``: (key, value) of a list (1-based keys) or of a dict."""
+    if isinstance(t, dict):
+        return list(t.items())
+    return [(i, v) for i, v in enumerate(t, 1) if v is not None]
+
+
+def length(t):
+    """Lua's ``#``: strings and lists by length, dicts by their border (``t[n] ~= nil``, ``t[n+1] == nil``)."""
+    if isinstance(t, dict):
+        n = 0
+        while t.get(n + 1) is not None:
+            n += 1
+        return n
+    if hasattr(t, "__typename__") and hasattr(t, "size") and not isinstance(t, (list, str)):
+        return t.size()
+    return len(t)
+
+
+def index(t, k):
+    """``t[k]`` for a value the translator could not type: lists 1-based, dicts by key, objects
+    (tensors) with the library's 1-based indexing."""
+    if isinstance(t, list):
+        return t[k - 1] if isinstance(k, int) and 1 <= k <= len(t) else None
+    if isinstance(t, dict):
+        return t.get(k)
+    return t[k]
+
+
+def concat(t, sep="", i=1, j=None):
+    """``table.concat``: strings and numbers (``%.14g``) joined by ``sep``."""
+    items = t[i - 1:j] if j is not None else t[i - 1:]
+    out = []
+    for v in items:
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            raise LuaError(f"invalid value (of type '{type(v)}') in table for 'concat'")
+        out.append(v if isinstance(v, str) else number_to_string(v))
+    return sep.join(out)
+
+
+def sort(t, comp=None):
+    """``table.sort`` with an optional ``comp(a, b)`` less-than function."""
+    if comp is None:
+        t.sort()
+        return
+    import functools
+
+    t.sort(key=functools.cmp_to_key(lambda a, b: -1 if comp(a, b) else (1 if comp(b, a) else 0)))
+
+
+def unpack(t, i=1, j=None):
+    """``unpack``: the items of a list as a tuple (Lua's multiple values)."""
+    j = len(t) if j is None else j
+    return tuple(t[k - 1] if k <= len(t) else None for k in range(i, j + 1))
+
+
+def pcall(f, *args):
+    """``pcall``: (True, results...) or (False, message)."""
+    try:
+        result = f(*args)
+    except LuaError as e:
+        return False, e.value
+    except Exception as e:  # noqa: BLE001 - pcall catches every error, as Lua's does
+        return False, str(e)
+    if isinstance(result, tuple):
+        return (True,) + result
+    return True, result
+
+
+def error(message=None, level=1):
+    raise LuaError(message)
+
+
+def truthy(x):
+    """Lua's truth: everything but nil and false is true (0 and "" included)."""
+    return x is not None and x is not False

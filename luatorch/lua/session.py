@@ -1,0 +1,827 @@
+"""LuaSession: an embedded Lua runtime whose ``torch``, ``nn``, ``optim`` are the Python library.
+
+This is the only place that imports lupa. The Lua side of the bridge lives in the top-level
+``lua/`` folder (``bridge.lua``: proxies and calls; ``prelude.lua``: the environment ``th``
+gives scripts). Values cross the boundary as follows:
+
+* Lua -> Python: numbers, strings, booleans and nil as themselves; a proxy as its Python
+  object; an array table as a ``list`` (copied, elements converted); any other table as a
+  ``LuaTableDict``, a ``dict`` that reads and writes the Lua table itself (so optim's ``state``
+  changes are seen by the script); a function as a ``LuaFunction`` (a Python callable).
+* Python -> Lua: plain values as themselves; a list, tuple or dict as a new Lua table; a tuple
+  returned by a call as multiple values; any other object as its one proxy.
+"""
+
+import inspect
+import os
+import sys
+import traceback
+import types
+from pathlib import Path
+
+import numpy as np
+
+_PLAIN = (type(None), bool, int, float, str, bytes)
+_PLAIN_SET = frozenset(_PLAIN)
+_MISSING = object()
+
+_LUA_MODULES = {
+    "luajit": "luajit21", "luajit21": "luajit21", "luajit20": "luajit20",
+    "5.1": "lua51", "5.2": "lua52", "5.3": "lua53", "5.4": "lua54", "5.5": "lua55",
+}
+
+# Lua packages that map onto Python packages of the library (``require 'nn'``).
+PACKAGES = {
+    "torch": "luatorch.torch", "nn": "luatorch.nn", "optim": "luatorch.optim",
+    "nngraph": "luatorch.nngraph", "paths": "luatorch.paths", "sys": "luatorch.sys",
+    "xlua": "luatorch.xlua", "gnuplot": "luatorch.gnuplot", "image": "luatorch.image",
+    "dok": "luatorch.dok", "nnx": "luatorch.nnx",
+}
+
+_DTYPE_CTYPES = {
+    np.dtype(np.float64): "double", np.dtype(np.float32): "float", np.dtype(np.int64): "int64",
+    np.dtype(np.int32): "int32", np.dtype(np.int16): "int16", np.dtype(np.int8): "int8",
+    np.dtype(np.uint8): "uint8",
+}
+
+
+def glue_dir():
+    """The folder holding the Lua-side glue (bridge.lua, prelude.lua)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "glue", here.parent.parent / "lua"):
+        if (candidate / "bridge.lua").is_file():
+            return candidate
+    raise FileNotFoundError("luatorch: the Lua glue (bridge.lua) is not installed")
+
+
+class LuaError(Exception):
+    """A Lua error that reached Python (from a script or a Lua callback).
+
+    ``value`` is the Lua error value (usually "file:line: message"); ``lua_traceback`` is the
+    Lua stack at the point of the error.
+    """
+
+    def __init__(self, value, lua_traceback=""):
+        self.value = value
+        self.lua_traceback = lua_traceback or ""
+        super().__init__(value)
+
+    def __str__(self):
+        msg = self.value if isinstance(self.value, str) else repr(self.value)
+        if self.lua_traceback:
+            return msg + "\n" + self.lua_traceback.strip("\n")
+        return msg
+
+
+def _py_name(name):
+    """Torch's Lua name of a field or method -> the Python attribute name."""
+    if name == "__init":
+        return "__init__"
+    return name
+
+
+class LuaFunction:
+    """A Lua function called from Python: arguments and results are converted both ways."""
+
+    __slots__ = ("fn", "_session", "__weakref__")
+
+    def __init__(self, session, fn):
+        self.fn = fn
+        self._session = session
+
+    def __call__(self, *args):
+        s = self._session
+        flat = []
+        for a in args:
+            flat.extend(s.marshal(a))
+        r = s._callin(self.fn, len(args), *flat)
+        if type(r) is not tuple:
+            r = (r,)
+        if r[0] is False:
+            raise LuaError(r[1], r[2] if len(r) > 2 else "")
+        conv = s.to_python
+        if len(r) == 1:
+            return None
+        if len(r) == 2:
+            return conv(r[1])
+        return tuple(conv(x) for x in r[1:])
+
+    def __repr__(self):
+        return "<Lua function>"
+
+
+class LuaMethod:
+    """A method defined in Lua on a Python class (``function ReQU:updateOutput(input)``).
+
+    A descriptor, so that Python code calling ``self.updateOutput(x)`` reaches it with ``self``.
+    """
+
+    def __init__(self, function, is_init=False):
+        self.function = function
+        self.is_init = is_init
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        if self.is_init:
+            return types.MethodType(self._init, obj)
+        return types.MethodType(self.function, obj)
+
+    def _init(self, obj, *args):
+        self.function(obj, *args)  # Python's __init__ must return None
+
+    def __call__(self, *args):
+        return self.function(*args)
+
+    def __repr__(self):
+        return "<Lua method>"
+
+
+class LuaTableDict(dict):
+    """A Lua table seen from Python as a dict; reads and writes go to the Lua table itself.
+
+    It is a ``dict`` for ``isinstance`` checks, but holds nothing itself. It is always true in
+    a condition, as a Lua table is.
+    """
+
+    __slots__ = ("_s", "_t")
+
+    def __init__(self, session, table):
+        dict.__init__(self)
+        self._s = session
+        self._t = table
+
+    def __getitem__(self, key):
+        v = self._s._tget(self._t, key)
+        if v is None:
+            raise KeyError(key)
+        return self._s.to_python(v)
+
+    def get(self, key, default=None):
+        v = self._s._tget(self._t, key)
+        if v is None:
+            return default
+        return self._s.to_python(v)
+
+    def __setitem__(self, key, value):
+        tag, v = self._s.marshal_store(value)
+        self._s._tset(self._t, key, tag, v)
+
+    def __delitem__(self, key):
+        if self._s._tget(self._t, key) is None:
+            raise KeyError(key)
+        self._s._tset(self._t, key, None, None)
+
+    def __contains__(self, key):
+        return self._s._tget(self._t, key) is not None
+
+    def keys(self):
+        return list(self._t.keys())
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self):
+        return self._s._tlen(self._t)
+
+    def values(self):
+        return [self[k] for k in self.keys()]
+
+    def items(self):
+        return [(k, self[k]) for k in self.keys()]
+
+    def setdefault(self, key, default=None):
+        v = self.get(key, _MISSING)
+        if v is _MISSING:
+            self[key] = default
+            return default
+        return v
+
+    def pop(self, key, default=_MISSING):
+        v = self.get(key, _MISSING)
+        if v is _MISSING:
+            if default is _MISSING:
+                raise KeyError(key)
+            return default
+        del self[key]
+        return v
+
+    def update(self, other=(), **kw):
+        items = other.items() if hasattr(other, "items") else other
+        for k, v in items:
+            self[k] = v
+        for k, v in kw.items():
+            self[k] = v
+
+    def copy(self):
+        return dict(self.items())
+
+    def clear(self):
+        for k in self.keys():
+            del self[k]
+
+    def __bool__(self):
+        return True
+
+    def __eq__(self, other):
+        return isinstance(other, LuaTableDict) and self._s._raw_equal(self._t, other._t)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "LuaTableDict(%r)" % (self.copy(),)
+
+
+class LuaSession:
+    """An embedded Lua runtime with the th environment: torch, paths, sys, xlua as globals,
+    trepl's print, ``require`` of the library's packages, ``torch.class``.
+
+    ``execute(code)`` runs Lua source and returns its results converted to Python;
+    ``run_file(path, args)`` runs a script as ``th path args...`` does.
+    """
+
+    def __init__(self, lua="luajit", debug=False, stdout=None, stderr=None, argv0="th"):
+        import importlib
+
+        module_name = _LUA_MODULES.get(str(lua))
+        if module_name is None:
+            raise ValueError(f"unknown Lua runtime {lua!r} (choose from {', '.join(_LUA_MODULES)})")
+        lupa_mod = importlib.import_module("lupa." + module_name)
+        self.lua_version = str(lua)
+        self.debug = debug
+        self._broken_pipe = False
+        self._bound = {}  # id(list) -> [list, snapshot tuple, count]: lists bound to Lua tables
+        self._stdout = stdout
+        self._stderr = stderr
+        self.lua = lupa_mod.LuaRuntime(unpack_returned_tuples=True, register_eval=False,
+                                       register_builtins=False)
+        self._lua_type = lupa_mod.lua_type
+        self._LuaObject = type(self.lua.eval("{}")).__mro__[1]
+        self._LuaTable = type(self.lua.eval("{}"))
+        self._LuaFunctionType = type(self.lua.eval("print"))
+        self._tabinfo_fn = None
+        glue = glue_dir()
+        py = self.lua.table_from({
+            "invoke": self._invoke, "call": self._call, "getfield": self._getfield,
+            "setfield": self._setfield, "getclassattr": self._getclassattr,
+            "setclassattr": self._setclassattr, "getpackageattr": self._getpackageattr,
+            "getitem": self._getitem, "setitem": self._setitem, "binop": self._binop,
+            "unop": self._unop, "describe": self._describe, "expand": self._expand,
+            "tostr": self._tostr, "classname": self._classname, "typename": self._typename,
+            "fieldnames": self._fieldnames, "setlist": self._setlist, "ffiinfo": self._ffiinfo,
+            "new_class": self._new_class, "bind": self._bind, "unbind": self._unbind, "import_package": self._import_package,
+            "write": self._write, "write_err": self._write_err, "isfile": os.path.isfile,
+            "isdir": os.path.isdir, "getcwd": os.getcwd, "listdir": self._listdir,
+            "mkdir": self._mkdir, "clock": self._clock, "sleep": self._sleep,
+            "exists": os.path.exists, "home": os.path.expanduser("~"),
+        })
+        self._py = py
+        bridge_src = (glue / "bridge.lua").read_text()
+        loader = self.lua.eval("function(src, name) return assert(loadstring(src, name)) end")
+        self._B = loader(bridge_src, "@" + str(glue / "bridge.lua"))(py)
+        B = self._B
+        self._callin = B.callin
+        self._tabinfo = B.tabinfo
+        self._tabslice = B.tabslice
+        self._tget = B.tget
+        self._tset = B.tset
+        self._tlen = B.tlen
+        self._wrapv = B.wrapv
+        self._U = B.U
+        self._raw_equal = self.lua.eval("rawequal")
+        prelude_src = (glue / "prelude.lua").read_text()
+        self._P = loader(prelude_src, "@" + str(glue / "prelude.lua"))(B, py, argv0)
+        self._run = self._P.run
+
+    # --- output ------------------------------------------------------------------------
+    def _write(self, text):
+        if self._broken_pipe:
+            return
+        out = self._stdout if self._stdout is not None else sys.stdout
+        try:
+            out.write(text)
+        except BrokenPipeError:
+            # the reader went away (th script.lua | head): stop writing, as Lua's io would
+            self._broken_pipe = True
+            return
+        try:
+            from ..torch import printing
+
+            for tee in list(getattr(printing, "print_tees", ())):
+                tee(text)
+        except ImportError:
+            pass
+
+    def _write_err(self, text):
+        err = self._stderr if self._stderr is not None else sys.stderr
+        err.write(text)
+
+    def flush(self):
+        for stream in (self._stdout or sys.stdout, self._stderr or sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, ValueError, OSError):
+                pass
+
+    # --- small services for the prelude ------------------------------------------------
+    @staticmethod
+    def _listdir(path):
+        try:
+            return tuple(sorted(os.listdir(path)))
+        except OSError:
+            return None
+
+    @staticmethod
+    def _mkdir(path):
+        try:
+            os.makedirs(path, exist_ok=True)
+            return True
+        except OSError:
+            return False
+
+    @staticmethod
+    def _clock():
+        import time
+
+        return time.time()
+
+    @staticmethod
+    def _sleep(seconds):
+        import time
+
+        time.sleep(seconds)
+
+    # --- errors --------------------------------------------------------------------------
+    def _error(self, exc):
+        if isinstance(exc, LuaError):
+            return ("R", exc.value)
+        msg = str(exc)
+        if isinstance(exc, KeyError) and exc.args:
+            msg = str(exc.args[0])
+        if not msg:
+            msg = type(exc).__name__
+        if self.debug:
+            msg += "\nPython traceback:\n" + traceback.format_exc()
+        return ("E", msg)
+
+    # --- Lua -> Python -------------------------------------------------------------------
+    def to_python(self, v):
+        """A value received from Lua (proxies already unwrapped) as the library uses it."""
+        if isinstance(v, self._LuaObject):
+            t = self._lua_type(v)
+            if t == "table":
+                return self._table_to_python(v)
+            if t == "function":
+                return LuaFunction(self, v)
+        return v
+
+    def _table_to_python(self, table):
+        info = self._tabinfo(table)
+        kind = info[0]
+        if kind == "a":
+            conv = self.to_python
+            return [conv(x) for x in info[2:]]
+        if kind == "A":
+            n = info[1]
+            out = []
+            conv = self.to_python
+            step = 4000
+            for start in range(1, n + 1, step):
+                stop = min(n, start + step - 1)
+                chunk = self._tabslice(table, start, stop)
+                if type(chunk) is not tuple:
+                    chunk = (chunk,)
+                out.extend(conv(x) for x in chunk)
+            return out
+        return LuaTableDict(self, table)
+
+    def _args(self, args, n):
+        if len(args) > n:
+            args = args[:n]
+        LuaObject = self._LuaObject
+        for a in args:
+            if isinstance(a, LuaObject):
+                return tuple(self.to_python(x) for x in args)
+        return args
+
+    def _key(self, table):
+        """A Lua index table ({2, {1, 3}, {}}) -> the Tensor key tuple (2, [1, 3], [])."""
+        info = self._tabinfo(table)
+        if info[0] == "d":
+            return ()
+        items = []
+        for x in info[2:]:
+            if isinstance(x, self._LuaObject) and self._lua_type(x) == "table":
+                sub = self._tabinfo(x)
+                items.append(list(sub[2:]) if sub[0] == "a" else [])
+            else:
+                items.append(x)
+        return tuple(items)
+
+    # --- Python -> Lua -------------------------------------------------------------------
+    def marshal(self, v):
+        """(tag, value) for the Lua side: see the protocol at the top of bridge.lua."""
+        t = type(v)
+        if t in _PLAIN_SET:
+            return (None, v)
+        if t is LuaFunction:
+            return (None, v.fn)
+        if t is LuaTableDict:
+            return (None, v._t)
+        if t is LuaMethod:
+            return (None, v.function.fn if isinstance(v.function, LuaFunction) else v.function)
+        if t is list or t is tuple or t is dict:
+            return ("T", v)
+        if isinstance(v, self._LuaObject):
+            return (None, v)
+        if isinstance(v, np.generic):
+            return (None, v.item())
+        if isinstance(v, _PLAIN):
+            return (None, t.__mro__[1](v) if t is not bool else v)
+        if isinstance(v, types.MethodType) and isinstance(v.__func__, LuaFunction):
+            return (None, v.__func__.fn)
+        if isinstance(v, (list, tuple, dict)):
+            return ("T", v)
+        return (id(v), v)
+
+    def marshal_store(self, v):
+        """As marshal, but Python containers stay Python objects (stored into Lua tables by the
+        library, they keep their identity when read back)."""
+        t = type(v)
+        if t is list or t is dict:
+            return (id(v), v)
+        return self.marshal(v)
+
+    def _bind(self, lst, key):
+        entry = self._bound.get(key)
+        if entry is None:
+            self._bound[key] = [lst, tuple(lst), 1]
+        else:
+            entry[2] += 1
+            entry[1] = tuple(lst)
+
+    def _unbind(self, key):
+        entry = self._bound.get(key)
+        if entry is not None:
+            entry[2] -= 1
+            if entry[2] <= 0:
+                del self._bound[key]
+
+    def _check_bound(self):
+        """After a call: push lists that Python changed to the Lua tables bound to them."""
+        for key, entry in list(self._bound.items()):
+            lst, snap = entry[0], entry[1]
+            if len(lst) != len(snap) or any(a is not b for a, b in zip(lst, snap)):
+                entry[1] = tuple(lst)
+                self._B.refresh_bound(key, lst)
+
+    def _result(self, r):
+        if self._bound:
+            self._check_bound()
+        if type(r) is tuple:
+            flat = ["M", len(r)]
+            for x in r:
+                flat.extend(self.marshal(x))
+            return tuple(flat)
+        return self.marshal(r)
+
+    def _plain_nested(self, v, depth=0):
+        for x in v:
+            t = type(x)
+            if t in _PLAIN_SET and t is not type(None):
+                continue
+            if (t is list or t is tuple) and depth < 8 and x and self._plain_nested(x, depth + 1):
+                continue
+            return False
+        return True
+
+    def _expand(self, v):
+        if isinstance(v, dict):
+            flat = ["d", len(v)]
+            for k, x in v.items():
+                if isinstance(k, np.generic):
+                    k = k.item()
+                flat.append(k)
+                flat.extend(self.marshal(x))
+            return tuple(flat)
+        if v and self._plain_nested(v):
+            return (None, self.lua.table_from(list(v), recursive=True))
+        flat = ["a", len(v)]
+        for x in v:
+            flat.extend(self.marshal(x))
+        return tuple(flat)
+
+    def _describe(self, v):
+        from ..torch.classes import TorchObject
+        from ..torch.storage import Storage
+        from ..torch.tensor import Tensor
+
+        if isinstance(v, type):
+            return ("class", id(v))
+        if isinstance(v, types.ModuleType):
+            return ("package", id(v))
+        if isinstance(v, Tensor):
+            return ("tensor", id(type(v)), 1 if v.dtype in _DTYPE_CTYPES else None)
+        if isinstance(v, Storage):
+            return ("storage", id(type(v)))
+        if isinstance(v, (list, dict, tuple)):
+            return ("container", id(type(v)))
+        if callable(v) and not isinstance(v, TorchObject):
+            return ("function", id(v))
+        return ("object", id(type(v)))
+
+    # --- calls from Lua ------------------------------------------------------------------
+    def _invoke(self, obj, name, n, *args):
+        try:
+            if n:
+                args = self._args(args, n)
+            else:
+                args = ()
+            try:
+                method = getattr(obj, name)
+            except AttributeError:
+                method = getattr(obj, name + "_", None)
+                if method is None:
+                    raise AttributeError(f"attempt to call method '{name}' (a nil value)") from None
+            r = method(*args)
+        except Exception as e:  # noqa: BLE001 - every error becomes a Lua error
+            return self._error(e)
+        return self._result(r)
+
+    def _call(self, f, n, *args):
+        try:
+            args = self._args(args, n) if n else ()
+            r = f(*args)
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+        return self._result(r)
+
+    @staticmethod
+    def _class_lookup(cls, name):
+        for klass in cls.__mro__:
+            d = klass.__dict__
+            if name in d:
+                return d[name]
+        return _MISSING
+
+    @staticmethod
+    def _is_method(attr):
+        return (inspect.isroutine(attr) or isinstance(attr, (staticmethod, classmethod))) \
+            and not isinstance(attr, type)
+
+    def _getfield(self, obj, name):
+        try:
+            if not isinstance(name, str):
+                raise TypeError(f"bad field name {name!r}")
+            pyname = _py_name(name)
+            d = getattr(obj, "__dict__", None)
+            if d is not None and pyname in d:
+                v = d[pyname]
+            else:
+                attr = self._class_lookup(type(obj), pyname)
+                if attr is _MISSING:
+                    v = getattr(obj, pyname, _MISSING)
+                    if v is _MISSING:
+                        v = getattr(obj, pyname + "_", None)
+                elif isinstance(attr, LuaMethod):
+                    return ("L", self.marshal(attr)[1])
+                elif self._is_method(attr):
+                    return ("C", pyname)
+                else:
+                    v = getattr(obj, pyname)
+            if type(v) is list:
+                return ("B", v, id(v))
+            return self.marshal(v)
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+
+    def _setfield(self, obj, name, value):
+        try:
+            pyname = _py_name(name)
+            value = self.to_python(value)
+            if isinstance(value, LuaFunction):
+                if self._is_method(self._class_lookup(type(obj), pyname)) or \
+                        isinstance(self._class_lookup(type(obj), pyname), LuaMethod):
+                    value = types.MethodType(value, obj)
+            elif isinstance(value, LuaTableDict) and len(value) == 0:
+                if isinstance(getattr(obj, pyname, None), list):
+                    value = []
+            setattr(obj, pyname, value)
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+        return None
+
+    def _getclassattr(self, cls, name):
+        try:
+            pyname = _py_name(name)
+            attr = self._class_lookup(cls, pyname)
+            if attr is _MISSING:
+                attr = self._class_lookup(cls, pyname + "_")
+                if attr is _MISSING:
+                    return (None, None)
+                pyname += "_"
+            if isinstance(attr, LuaMethod):
+                return ("L", self.marshal(attr)[1])
+            if self._is_method(attr):
+                return ("C", getattr(cls, pyname))
+            return self.marshal(getattr(cls, pyname))
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+
+    def _setclassattr(self, cls, name, value):
+        try:
+            pyname = _py_name(name)
+            value = self.to_python(value)
+            if isinstance(value, LuaFunction):
+                value = LuaMethod(value, is_init=(pyname == "__init__"))
+            setattr(cls, pyname, value)
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+        return None
+
+    def _getpackageattr(self, mod, name):
+        try:
+            v = getattr(mod, name, _MISSING)
+            if v is _MISSING:
+                v = getattr(mod, name + "_", None)
+            stable = isinstance(v, (type, types.ModuleType)) or inspect.isroutine(v)
+            return (stable,) + self.marshal(v)
+        except Exception as e:  # noqa: BLE001
+            return (False,) + self._error(e)
+
+    def _getitem(self, obj, mode, key, _unused=None):
+        try:
+            if mode == "K":
+                key = self._key(key)
+            else:
+                key = self.to_python(key)
+            if isinstance(obj, (list, tuple)):
+                return self.marshal_store(obj[int(key) - 1]) if 1 <= key <= len(obj) else (None, None)
+            if isinstance(obj, dict):
+                return self.marshal_store(obj.get(key))
+            return self._result(obj[key])
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+
+    def _setitem(self, obj, mode, key, value):
+        try:
+            if mode == "K":
+                key = self._key(key)
+            else:
+                key = self.to_python(key)
+            value = self.to_python(value)
+            if isinstance(obj, list):
+                i = int(key) - 1
+                if i == len(obj):
+                    obj.append(value)
+                else:
+                    obj[i] = value
+            else:
+                obj[key] = value
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+        return None
+
+    _BINOPS = {
+        "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b, "mod": lambda a, b: a % b, "pow": lambda a, b: a ** b,
+    }
+
+    def _binop(self, name, a, b):
+        try:
+            r = self._BINOPS[name](self.to_python(a), self.to_python(b))
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+        return self._result(r)
+
+    def _unop(self, name, a):
+        try:
+            if name == "neg":
+                r = -a
+            else:
+                from ..torch.tensor import Tensor
+
+                r = a.size() if isinstance(a, Tensor) else len(a)
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+        return self._result(r)
+
+    def _tostr(self, obj):
+        try:
+            f = getattr(type(obj), "__tostring__", None)
+            s = obj.__tostring__() if f is not None else str(obj)
+            return (None, str(s))
+        except Exception as e:  # noqa: BLE001
+            return self._error(e)
+
+    @staticmethod
+    def _classname(cls):
+        name = getattr(cls, "__typename__", None) if isinstance(cls, type) else None
+        if isinstance(cls, types.ModuleType):
+            return "table: 0x%08x" % id(cls)
+        return name or getattr(cls, "__name__", repr(cls))
+
+    @staticmethod
+    def _typename(obj):
+        return getattr(type(obj), "__typename__", None) or type(obj).__name__
+
+    @staticmethod
+    def _fieldnames(obj):
+        d = getattr(obj, "__dict__", None)
+        if isinstance(obj, dict):
+            return tuple(obj.keys())
+        if isinstance(obj, list):
+            return tuple(range(1, len(obj) + 1))
+        return tuple(k for k in (d or {}) if isinstance(k, str))
+
+    def _setlist(self, lst, n, *items):
+        conv = self.to_python
+        lst[:] = [conv(x) for x in items[:n]]
+        entry = self._bound.get(id(lst))
+        if entry is not None:
+            entry[1] = tuple(lst)
+
+    @staticmethod
+    def _ffiinfo(t):
+        st = getattr(t, "_storage", None)
+        if st is None or not t._size:
+            return None
+        data = st.data
+        ctype = _DTYPE_CTYPES.get(data.dtype)
+        if ctype is None or not data.flags.writeable:
+            return None
+        return (data.ctypes.data, ctype, t._offset, len(t._size), t._size[0], t._stride[0], data)
+
+    def _new_class(self, name, parent=None):
+        from ..torch import classes
+
+        existing = classes.find(name)
+        if existing is not None and getattr(existing, "_lua_session", None) not in (None, id(self)):
+            # a class that an earlier Lua session defined: this session defines its own
+            classes._registry.pop(name, None)
+        cls, parent_cls = classes.new_class(name, parent)
+        cls._lua_session = id(self)
+        return cls, parent_cls
+
+    def _import_package(self, name):
+        import importlib
+
+        module_name = PACKAGES.get(name)
+        if module_name is None:
+            return None
+        try:
+            mod = importlib.import_module(module_name)
+        except ModuleNotFoundError as e:
+            if e.name and module_name.startswith(e.name):
+                return None
+            raise
+        return self.marshal(mod)
+
+    # --- public API ----------------------------------------------------------------------
+    def _results(self, r):
+        if type(r) is not tuple:
+            r = (r,)
+        if r[0] is False:
+            raise LuaError(r[1], r[2] if len(r) > 2 else "")
+        conv = self.to_python
+        res = [conv(x) for x in r[1:]]
+        if not res:
+            return None
+        return res[0] if len(res) == 1 else tuple(res)
+
+    def execute(self, code, chunkname="=(string)"):
+        """Run Lua source; return its results converted to Python (a tuple when several).
+        A Lua error raises LuaError."""
+        return self._results(self._run("string", code, chunkname))
+
+    def eval(self, expression):
+        """The value of a Lua expression, converted to Python."""
+        return self.execute("return " + expression)
+
+    def run_file(self, path, args=(), argv0=None):
+        """Run a Lua file as ``th path args...`` does (the global ``arg`` holds ``args``)."""
+        self._P.set_arg(argv0 or sys.argv[0], sys.executable, *[str(a) for a in args])
+        return self._results(self._run("file", str(path)))
+
+    def require(self, name):
+        return self.execute(f"return require({name!r})")
+
+    def globals(self):
+        """The Lua global table, as a live LuaTableDict."""
+        return LuaTableDict(self, self.lua.globals())
+
+    def to_lua(self, value):
+        """A Python value as Lua sees it (its proxy, a table, ...), for passing into Lua."""
+        tag, v = self.marshal(value)
+        return self._wrapv(tag, v)
+
+    def set_global(self, name, value):
+        self.lua.globals()[name] = self.to_lua(value)
+
+    def get_global(self, name):
+        return self.to_python(self._U(self.lua.globals()[name]))
+
+    def call(self, function_name, *args):
+        """Call the Lua global function ``function_name`` with Python arguments."""
+        fn = self.lua.globals()[function_name]
+        return LuaFunction(self, fn)(*args)

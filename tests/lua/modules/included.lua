@@ -1,0 +1,1 @@
+INCLUDED = (INCLUDED or 0) + 1

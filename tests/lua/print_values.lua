@@ -1,0 +1,15 @@
+-- trepl's print: plain values tab-separated (with a trailing tab), numbers as LuaJIT's %.14g,
+-- plain tables recursively (4 levels at most), print() alone writes nothing.
+print(1, 2.5, 'text', true, nil, false)
+print(4/2, 1e15, 1e16, -0.0, 0.1 + 0.2, 2^53, 1/0, -1/0)
+print('a' .. 1)
+print({})
+print({1, 2, {3}})
+print({x = 'y'})
+print({a = {b = {c = {d = {e = 1}}}}})
+print({empty = {}})
+print()
+io.write(1.5, ' ', 2, '\n')
+io.stdout:write('via io.stdout', '\n')
+print(string.format('%5.2f', math.pi))
+print(tostring(12), tostring(0.5), #'four')

@@ -621,6 +621,14 @@ class WeightedEuclidean(Module):
     def parameters(self):
         return [self.weight, self.diagCov], [self.gradWeight, self.gradDiagCov]
 
+    def accUpdateGradParameters(self, input, gradOutput, lr):
+        gradWeight, gradDiagCov = self.gradWeight, self.gradDiagCov
+        self.gradWeight, self.gradDiagCov = self.weight, self.diagCov
+        try:
+            self.accGradParameters(input, gradOutput, -lr)
+        finally:
+            self.gradWeight, self.gradDiagCov = gradWeight, gradDiagCov
+
     def _parts(self, input):
         _check_dims(self, input, (1, 2))
         n = self.weight._size[0]
@@ -935,7 +943,8 @@ class Select(Module):
 
 
 class Narrow(Module):
-    """input:narrow(dimension, index, length), copied (negative dims/index/length allowed)."""
+    """input:narrow(dimension, index, length), copied (a negative dimension counts from the
+    end; a negative length -k stops k - 1 elements before the end)."""
 
     __typename__ = "nn.Narrow"
 
@@ -953,11 +962,7 @@ class Narrow(Module):
         length = self.length
         if length < 0:
             length = input.size(dim) - self.index + self.length + 2
-        index = self.index
-        if self.index < 0:
-            index = 1
-            length = input.size(dim) - length
-        return dim, index, length
+        return dim, self.index, length
 
     def updateOutput(self, input):
         dim, index, length = self._where(input)

@@ -1732,6 +1732,94 @@ def _map2(self, t1, t2, fn):
 __all__ += ["split", "chunk", "repeatTensor"]
 
 
+# --- convolutions (torch.conv2, xcorr2, conv3, xcorr3) ------------------------------------
+def _correlate(x, k, nd, full, flip, batched):
+    """Cross-correlation (convolution when ``flip``) over the last ``nd`` dimensions.
+
+    batched: None (one input, one kernel), "slices" (input i with kernel i) or "planes"
+    (every output plane sums all input planes, each with its own kernel)."""
+    if flip:
+        k = k[(Ellipsis,) + (slice(None, None, -1),) * nd]
+    ksize = k.shape[-nd:]
+    if full:
+        pad = [(0, 0)] * (x.ndim - nd) + [(s - 1, s - 1) for s in ksize]
+        x = np.pad(x, pad)
+    axes = tuple(range(x.ndim - nd, x.ndim))
+    windows = np.lib.stride_tricks.sliding_window_view(x, ksize, axis=axes)
+    letters = "ijk"[:nd]
+    out = "abc"[:nd]
+    if batched is None:
+        return np.einsum(f"{out}{letters},{letters}->{out}", windows, k)
+    if batched == "slices":
+        return np.einsum(f"p{out}{letters},p{letters}->p{out}", windows, k)
+    return np.einsum(f"p{out}{letters},qp{letters}->q{out}", windows, k)
+
+
+def _conv(name, nd, flip):
+    def impl(*args):
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        options = [a for a in args if isinstance(a, str)]
+        if len(tensors) == 3:
+            res, x, k = tensors
+        elif len(tensors) == 2:
+            x, k = tensors
+            res = type(x)()
+        else:
+            raise TypeError(f"{name}: invalid arguments: expected [res,] input, kernel [, 'V' or 'F']")
+        if not (type(res) is type(x) is type(k)):
+            raise TypeError(f"{name}: invalid arguments: mixed tensor types "
+                            f"{res.__typename__}, {x.__typename__}, {k.__typename__}")
+        mode = options[0].upper() if options else "V"
+        if mode not in ("V", "F"):
+            raise ValueError(f"{name}: type of convolution can be 'V' or 'F', got {options[0]!r}")
+        dx, dk = x.dim(), k.dim()
+        if dx == nd and dk == nd:
+            batched = None
+        elif dx == nd + 1 and dk == nd + 1:
+            batched = "slices"
+            if x._size[0] != k._size[0]:
+                raise ValueError(f"{name}: input {_desc(x)} and kernel {_desc(k)} must have the same "
+                                 f"number of planes")
+        elif dx == nd + 1 and dk == nd + 2:
+            batched = "planes"
+            if x._size[0] != k._size[1]:
+                raise ValueError(f"{name}: kernel {_desc(k)} does not match the {x._size[0]} input planes")
+        else:
+            raise ValueError(f"{name}: unsupported input/kernel dimensions {dx}D/{dk}D")
+        if mode == "V" and any(xs < ks for xs, ks in zip(x._size[-nd:], k._size[-nd:])):
+            raise ValueError(f"{name}: kernel {_desc(k)} larger than input {_desc(x)} for a valid "
+                             f"convolution")
+        return _write(res, _correlate(x._a, k._a, nd, mode == "F", flip, batched))
+    impl.__name__ = name
+    impl.__doc__ = (f"torch.{name}([res,] x, k [, 'V'|'F']): {nd}-D "
+                    f"{'convolution' if flip else 'cross-correlation'} (valid by default).")
+    return impl
+
+
+conv2 = _conv("conv2", 2, True)
+xcorr2 = _conv("xcorr2", 2, False)
+conv3 = _conv("conv3", 3, True)
+xcorr3 = _conv("xcorr3", 3, False)
+
+
+def numel(t):
+    """torch.numel(t): the number of elements."""
+    return t.nElement()
+
+
+def zero(t):
+    """torch.zero(t): t:zero()."""
+    return t.zero()
+
+
+def fill(t, value):
+    """torch.fill(t, value): t:fill(value)."""
+    return t.fill(value)
+
+
+__all__ += ["conv2", "xcorr2", "conv3", "xcorr3", "numel", "zero", "fill"]
+
+
 # --- LAPACK via numpy.linalg --------------------------------------------------------------
 def _lapack_args(name, args, n_results, n_inputs):
     """Torch7's [res1, res2, ...,] input... convention for the LAPACK wrappers."""
@@ -1936,6 +2024,22 @@ class TensorMath:
     def repeatTensor(self, *args):
         """t:repeatTensor(sizes...) (new tensor) or res:repeatTensor(src, sizes...)."""
         return repeatTensor(self, *args)
+
+    def real(self):
+        """This tensor as the default tensor type."""
+        return self.type(Tensor._default.__typename__)
+
+    def conv2(self, *args):
+        return conv2(self, *args)
+
+    def xcorr2(self, *args):
+        return xcorr2(self, *args)
+
+    def conv3(self, *args):
+        return conv3(self, *args)
+
+    def xcorr3(self, *args):
+        return xcorr3(self, *args)
 
     double = _converter("Double")
     float = _converter("Float")

@@ -472,3 +472,83 @@ def test_svd_symeig_eig_qr():
     Q, R = torch.qr(T([[1, 2], [3, 4], [5, 6]]))
     assert Q.size().totable() == [3, 2] and R.size().totable() == [2, 2]
     assert np.allclose(vals(torch.mm(Q, R)), [[1, 2], [3, 4], [5, 6]])
+
+
+# --- examples from Torch7's doc/maths.md -------------------------------------------------------
+def test_doc_examples_element_count_not_shape():
+    x = torch.Tensor(2, 2).fill(2)
+    y = torch.Tensor(4).fill(3)
+    assert vals(x.clone().add(2, y)) == [[8, 8], [8, 8]]
+    assert vals(x.clone().csub(y)) == [[-1, -1], [-1, -1]]
+    assert vals(x.clone().cpow(y)) == [[8, 8], [8, 8]]
+    z = torch.Tensor(2, 2).fill(5)
+    assert vals(x.clone().addcmul(2, y, z)) == [[32, 32], [32, 32]]
+    assert x.dot(y) == 24
+    assert vals(x + y) == [[5, 5], [5, 5]]
+    assert vals(y - x) == [1, 1, 1, 1]  # the size of the first operand
+
+
+def test_doc_examples_addcdiv_addr():
+    x = torch.Tensor(2, 2).fill(1)
+    x.addcdiv(2, torch.range(1, 4), torch.Tensor(2, 2).fill(5))
+    assert np.allclose(vals(x), [[1.4, 1.8], [2.2, 2.6]])
+    v1, v2 = torch.range(1, 3), torch.range(1, 2)
+    M = torch.Tensor(3, 2).zero()
+    assert vals(M.addr(v1, v2)) == [[1, 2], [2, 4], [3, 6]]
+    assert vals(M.addr(2, 1, v1, v2)) == [[3, 6], [6, 12], [9, 18]]
+    A = torch.range(1, 6).resize(3, 2)
+    assert vals(M.addr(2, A, 1, v1, v2)) == [[3, 6], [8, 12], [13, 18]]
+    x = torch.Tensor(3).fill(0)
+    assert vals(x.addmv(torch.Tensor(3, 2).fill(3), torch.Tensor(2).fill(2))) == [12, 12, 12]
+
+
+def test_doc_examples_operators():
+    M = torch.Tensor(2, 2).fill(2)
+    N = torch.Tensor(2, 4).fill(3)
+    x, y = torch.Tensor(2).fill(4), torch.Tensor(2).fill(5)
+    assert x * y == 40
+    assert vals(M * x) == [16, 16]
+    assert vals(M * N) == [[12] * 4] * 2
+    assert vals(-M) == [[-2, -2], [-2, -2]]
+    assert vals(5 - x) == [1, 1] and vals(2 * x) == [8, 8] and vals(1 + x) == [5, 5]
+    assert np.allclose(vals(M / 3), [[2 / 3] * 2] * 2)
+
+
+def test_doc_examples_cumprod_prod_range_median():
+    A = torch.LongTensor([[1, 4, 7], [2, 5, 8], [3, 6, 9]])
+    assert vals(torch.cumprod(A)) == [[1, 4, 7], [2, 20, 56], [6, 120, 504]]
+    assert vals(torch.cumprod(A, 2)) == [[1, 4, 28], [2, 10, 80], [3, 18, 162]]
+    assert torch.type(torch.cumprod(A)) == "torch.LongTensor"
+    a = torch.Tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])
+    assert vals(torch.prod(a, 1)) == [[[5, 12], [21, 32]]]
+    assert vals(torch.prod(a, 3)) == [[[2], [12]], [[30], [56]]]
+    assert np.allclose(vals(torch.range(2, 5, 1.2)), [2, 3.2, 4.4])
+    x = T([[0.7860, 0.7687, -0.9362], [0.0411, 0.5407, -0.3616], [-0.0129, -0.2499, -0.5786]])
+    y, i = torch.median(x)
+    assert vals(y) == [[0.7687], [0.0411], [-0.2499]] and vals(i) == [[2], [1], [2]]
+    y, i = torch.median(x, 1)
+    assert vals(y) == [[0.0411, 0.5407, -0.5786]] and vals(i) == [[2, 2, 3]]
+
+
+def test_doc_examples_cat():
+    assert vals(torch.cat(torch.ones(3), torch.zeros(2))) == [1, 1, 1, 0, 0]
+    assert torch.cat(torch.ones(3, 2), torch.zeros(2, 2), 1).size().totable() == [5, 2]
+    assert vals(torch.cat(torch.ones(2, 2), torch.zeros(2, 2), 2)) == [[1, 1, 0, 0], [1, 1, 0, 0]]
+
+
+def test_conv2_xcorr2_sizes_and_values():
+    x = torch.Tensor(np.arange(16.0).reshape(4, 4))
+    k = T([[1, 0], [0, 2]])
+    assert vals(torch.conv2(x, k))[0] == [5, 8, 11]  # kernel flipped
+    assert vals(torch.xcorr2(x, k))[0] == [10, 13, 16]
+    assert torch.conv2(torch.Tensor(10, 10).zero(), torch.Tensor(3, 3).zero(), "F").size().totable() == [12, 12]
+    planes = torch.conv2(torch.ones(2, 4, 4), torch.ones(3, 2, 2, 2))
+    assert planes.size().totable() == [3, 3, 3] and planes.max() == 8
+    assert torch.conv3(torch.ones(3, 3, 3), torch.ones(2, 2, 2)).size().totable() == [2, 2, 2]
+
+
+def test_numel_real_and_functional_fill():
+    t = torch.FloatTensor(2, 3)
+    assert torch.numel(t) == 6
+    assert torch.fill(t, 2) is t and t.sum() == 12
+    assert torch.type(t.real()) == "torch.DoubleTensor"

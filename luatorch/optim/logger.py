@@ -89,6 +89,7 @@ class Logger(TorchObject):
                 self.styles[k] = [self.defaultStyle]
                 self.names[k] = k
             self.idx = self.names
+            self._write("\n")
         for k, _ in items:
             if k not in self.symbols:
                 raise KeyError(f"<Logger> unknown symbol {k!r}: the names are "

@@ -14,10 +14,10 @@ import timeit
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from luatorch import torch  # noqa: E402
+from luatorch import torch
 
 
 def best(fn, number):

@@ -11,7 +11,13 @@ Indexing from Python follows Lua's ``t[...]``: a number selects along the first 
 element for a 1-D tensor); a tuple is Lua's index table ``{...}`` whose items are numbers
 (select) or lists (ranges ``[a, b]``, ``[a]``, ``[]`` for all, inclusive, negatives counting from
 the end); a ByteTensor is a mask; a LongTensor indexes the first dimension. A bare list is one
-range: ``t[[2, 3]]`` is Lua's ``t[{{2, 3}}]``.
+range: ``t[[2, 3]]`` is Lua's ``t[{{2, 3}}]``. Assignment ``t[k] = v`` fills (number) or copies
+(tensor) what the key designates; a mask key does maskedFill/maskedCopy, a LongTensor key
+indexFill/indexCopy. ``len(t)`` is ``t.size(1)``; iteration runs over the first dimension.
+
+Operators follow Torch7's TensorOperator: ``a + b``, ``a - b`` (tensor or number on either side),
+``a * b`` (number: scaling; 1-D x 1-D: dot, a number; 2-D x 1-D: mv; 2-D x 2-D: mm), ``a / n``,
+``-a``. They return new tensors of the operand's type; ``==`` stays identity, as in Lua.
 """
 
 import numbers
@@ -20,9 +26,9 @@ import sys
 import numpy as np
 
 from .classes import TorchObject, find
-from .storage import DTYPES, STORAGE_CLASSES, Storage, LongStorage
-from .tensor_math import TensorMath, _val
 from .random import TensorRandom
+from .storage import DTYPES, STORAGE_CLASSES, LongStorage, Storage
+from .tensor_math import TensorMath, _val
 
 
 def _contiguous_strides(size):
@@ -692,6 +698,6 @@ ByteTensor = TENSOR_CLASSES["Byte"]
 Tensor._default = DoubleTensor
 
 # TensorMath reaches the tensor classes through this binding (the two modules import each other).
-from . import tensor_math as _tensor_math  # noqa: E402
+from . import tensor_math as _tensor_math
 
 _tensor_math._bind(sys.modules[__name__])

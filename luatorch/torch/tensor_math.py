@@ -71,9 +71,8 @@ def _val(cls, v):
         return v  # a Python number keeps a float64 array's type (numpy's weak scalars)
     if dt.kind == "f":
         return dt.type(v)
-    if isinstance(v, float):
-        if math.isnan(v) or math.isinf(v):
-            raise ValueError(f"cannot convert {v} to an integer for a {cls.__typename__}")
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        raise ValueError(f"cannot convert {v} to an integer for a {cls.__typename__}")
     iv = int(v)  # truncates toward zero, as a C cast does
     rng = _INT_RANGES.get(dt)
     if rng is None:
@@ -177,7 +176,7 @@ _KIND_NAMES = {"T": None, "L": "LongTensor", "B": "ByteTensor", "N": "number", "
 
 
 class _Arg:
-    __slots__ = ("kind", "fdef", "mdef", "invisible", "returned")
+    __slots__ = ("fdef", "invisible", "kind", "mdef", "returned")
 
     def __init__(self, kind, fdef=_REQ, mdef=_REQ, invisible=False, returned=False):
         self.kind, self.fdef, self.mdef = kind, fdef, mdef
@@ -465,6 +464,8 @@ def _binary_value(name, ufunc, int_ufunc=None):
             res._resize(())
             return res
         v = _val(cls, value)
+        if int_ufunc in _ZERO_CHECKED and not _is_float(cls) and v == 0:
+            raise ZeroDivisionError(f"{name}: integer division by zero")
         out = _result_like(res, src)
         a = _view(src, out.shape)
         with _quiet():
@@ -485,6 +486,8 @@ def _binary_tensor(name, ufunc, int_ufunc=None, src_name="src"):
             res._resize(())
             return res
         b = _view(other, src._size)
+        if int_ufunc in _ZERO_CHECKED and not _is_float(cls) and not b.all():
+            raise ZeroDivisionError(f"{name}: integer division by zero")
         out = _result_like(res, src)
         a = _view(src, out.shape)
         with _quiet():
@@ -516,6 +519,10 @@ def _int_fmod(a, b, out):
     if np.any(np.asarray(b) == 0):
         raise ZeroDivisionError("integer fmod by zero")
     np.fmod(a, b, out=out)
+
+
+# integer operations that C cannot do with a zero divisor (checked before the result is touched)
+_ZERO_CHECKED = (_int_div, _int_remainder, _int_fmod)
 
 
 def _float_remainder(a, b, out, casting="unsafe"):
@@ -1729,7 +1736,7 @@ def _map2(self, t1, t2, fn):
     return self
 
 
-__all__ += ["split", "chunk", "repeatTensor"]
+__all__ += ["chunk", "repeatTensor", "split"]
 
 
 # --- convolutions (torch.conv2, xcorr2, conv3, xcorr3) ------------------------------------
@@ -1817,7 +1824,7 @@ def fill(t, value):
     return t.fill(value)
 
 
-__all__ += ["conv2", "xcorr2", "conv3", "xcorr3", "numel", "zero", "fill"]
+__all__ += ["conv2", "conv3", "fill", "numel", "xcorr2", "xcorr3", "zero"]
 
 
 # --- LAPACK via numpy.linalg --------------------------------------------------------------
@@ -1990,7 +1997,7 @@ def trtrs(*args):
     return rb, ra
 
 
-__all__ += ["gesv", "gels", "inverse", "svd", "eig", "symeig", "qr", "potrf", "potrs", "potri", "trtrs"]
+__all__ += ["eig", "gels", "gesv", "inverse", "potrf", "potri", "potrs", "qr", "svd", "symeig", "trtrs"]
 
 
 # ---------------------------------------------------------------------------------------

@@ -126,3 +126,10 @@ def test_reductions_on_empty_tensor():
 def test_division_of_number_by_tensor_is_unsupported():
     with pytest.raises(TypeError, match="tensor / number"):
         2 / T([1])
+
+
+def test_failed_integer_division_does_not_resize_the_result():
+    res = torch.LongTensor()
+    with pytest.raises(ZeroDivisionError):
+        torch.cdiv(res, torch.LongTensor([4, 6]), torch.LongTensor([2, 0]))
+    assert res.dim() == 0

@@ -216,7 +216,7 @@ def test_max_min_all_and_dim(a):
 
 
 def test_max_ties_take_first_index():
-    v, i = T([[1, 3, 3]]).max(2)
+    _, i = T([[1, 3, 3]]).max(2)
     assert vals(i) == [[2]]
 
 
@@ -452,7 +452,7 @@ def test_map_map2():
 def test_gesv_inverse_potrf():
     A = T([[2, 1], [1, 3]])
     B = T([[3], [5]])
-    X, LU = torch.gesv(B, A)
+    X, _ = torch.gesv(B, A)
     assert np.allclose(vals(torch.mm(A, X)), vals(B))
     inv = torch.inverse(A)
     assert np.allclose(vals(torch.mm(A, inv)), [[1, 0], [0, 1]])
@@ -466,6 +466,7 @@ def test_svd_symeig_eig_qr():
     U, S, V = torch.svd(A)
     assert np.allclose(vals(torch.mm(torch.mm(U, torch.diag(S)), V.t())), vals(A))
     e, vecs = torch.symeig(A, "V")
+    assert np.allclose(vals(torch.mm(A, vecs)), vals(torch.mm(vecs, torch.diag(e))))
     assert np.allclose(vals(e), [2, 4])
     e, _ = torch.eig(A)
     assert e.size().totable() == [2, 2] and sorted(r[0] for r in vals(e)) == pytest.approx([2, 4])

@@ -31,6 +31,10 @@ from .criterions import (MSECriterion, AbsCriterion, SmoothL1Criterion, DistKLDi
                          L1HingeEmbeddingCriterion, CosineEmbeddingCriterion, MarginRankingCriterion,
                          WeightedMSECriterion, ParallelCriterion, MultiCriterion,
                          ClassSimplexCriterion, DistanceRatioCriterion)
+from .spatial import (SpatialConvolution, SpatialConvolutionMM, SpatialDilatedConvolution,
+                      SpatialFullConvolution)
+from .pooling import (SpatialMaxPooling, SpatialDilatedMaxPooling, SpatialAveragePooling,
+                      SpatialMaxUnpooling, SpatialAdaptiveMaxPooling, SpatialAdaptiveAveragePooling)
 from .jacobian import Jacobian
 from .training import StochasticGradient
 from . import utils

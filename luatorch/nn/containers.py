@@ -538,11 +538,7 @@ class Bottle(Container):
         self.gradInput = g.view(*input._size)
         return self.gradInput
 
-    def accGradParameters(self, input, gradOutput, scale=1):
-        m = self.modules[0]
-        if input.dim() == self.nInputDim:
-            m.accGradParameters(input, gradOutput, scale)
-            return
+    def _folded(self, input, gradOutput):
         idim = input.dim()
         lead = input._size[: idim - self.nInputDim + 1]
         n = 1
@@ -550,7 +546,21 @@ class Bottle(Container):
             n *= s
         inp = input.contiguous().view(n, *input._size[idim - self.nInputDim + 1:])
         go = gradOutput.contiguous().view(n, *gradOutput._size[len(lead):])
-        m.accGradParameters(inp, go, scale)
+        return inp, go
+
+    def accGradParameters(self, input, gradOutput, scale=1):
+        m = self.modules[0]
+        if input.dim() == self.nInputDim:
+            m.accGradParameters(input, gradOutput, scale)
+            return
+        m.accGradParameters(*self._folded(input, gradOutput), scale)
+
+    def accUpdateGradParameters(self, input, gradOutput, lr):
+        m = self.modules[0]
+        if input.dim() == self.nInputDim:
+            m.accUpdateGradParameters(input, gradOutput, lr)
+            return
+        m.accUpdateGradParameters(*self._folded(input, gradOutput), lr)
 
     def __tostring__(self):
         return "nn.Bottle {" + "\n  " + str(self.modules[0]).replace("\n", "\n  ") + "\n}"

@@ -1,0 +1,448 @@
+"""Spatial (2-D) convolutions, Torch7's doc/convolution.md: SpatialConvolution (and its MM
+alias), SpatialDilatedConvolution, SpatialFullConvolution.
+
+Convolution works as THNN's SpatialConvolutionMM: the input is unfolded ("im2col") into a
+column matrix with numpy stride tricks, then one BLAS product per call does the work. The
+column matrix is kept in ``finput`` (Torch7's field), whose Torch shape is Torch7's
+(B x nInputPlane*kH*kW x oH*oW, or without B for a single image); its memory is laid out as
+(nInputPlane*kH*kW) x (B*oH*oW) so that the whole batch is a single matrix product.
+"""
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..torch import Tensor
+from ..torch.classes import typename
+from ..torch.storage import LongStorage
+from .module import Module, _uniform, stdv_of
+from . import utils
+
+
+# --- shared helpers (also used by pooling, temporal, volumetric) --------------------------
+def shape_str(t):
+    """THNN's description of a tensor's shape: ``[2 x 3 x 4]`` (``[]`` when empty)."""
+    return "[" + " x ".join(str(s) for s in t._size) + "]"
+
+
+def check_tensor(module, input, arg="input"):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{typename(module)}: expected a Tensor as {arg}, got {type(input).__name__}")
+
+
+def check_ndim(module, input, allowed, what):
+    """THNN_ARGCHECK on the input's dimensionality, with THNN's message."""
+    check_tensor(module, input)
+    if input.dim() not in allowed:
+        raise ValueError(f"{typename(module)}: {what} expected but got: {shape_str(input)}")
+
+
+def check_dim_size(module, input, ndim, dim, size, name="input"):
+    """THNN_CHECK_DIM_SIZE (``dim`` 0-based, as THNN prints it)."""
+    if input.dim() != ndim or input._size[dim] != size:
+        raise ValueError(f"{typename(module)}: Need {name} of dimension {ndim} and {name}.size[{dim}] "
+                         f"== {size} but got {name} to be of shape: {shape_str(input)}")
+
+
+def put(buf, shape):
+    """Resize ``buf`` to ``shape`` (keeping its storage when it is large enough) and return its
+    numpy view."""
+    buf.resize(tuple(int(s) for s in shape))
+    return buf._a
+
+
+def laid_out(t, layout, perm):
+    """Point tensor ``t`` at a contiguous block of memory shaped ``layout`` and give ``t`` the
+    Torch shape ``[layout[p] for p in perm]`` (a transposed view); returns the block as numpy.
+
+    Lets a buffer keep Torch7's shape while its memory is ordered for one big matrix product."""
+    layout = tuple(int(s) for s in layout)
+    n = int(np.prod(layout))
+    if t._storage is None or t._storage.size() < n or t._offset != 0:
+        t.set()
+        t.resize(n)
+    strides = [1] * len(layout)
+    for i in range(len(layout) - 2, -1, -1):
+        strides[i] = strides[i + 1] * layout[i + 1]
+    size = [layout[p] for p in perm]
+    stride = [strides[p] for p in perm]
+    if tuple(size) != t._size or tuple(stride) != t._stride:
+        t.set(t._storage, 1, LongStorage(size), LongStorage(stride))
+    return t._storage.data[:n].reshape(layout)
+
+
+def padded(x, pads, fill=0.0, extra=None):
+    """``x`` (..., H, W[, ...]) with ``pads[i]`` cells of ``fill`` before and after each of the
+    trailing len(pads) axes (plus ``extra[i]`` more after); returns ``x`` itself when no pad."""
+    extra = extra or (0,) * len(pads)
+    if not any(pads) and not any(extra):
+        return x
+    lead = x.ndim - len(pads)
+    shape = x.shape[:lead] + tuple(s + 2 * p + e for s, p, e in zip(x.shape[lead:], pads, extra))
+    out = np.full(shape, fill, dtype=x.dtype)
+    out[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pads, x.shape[lead:]))] = x
+    return out
+
+
+def unfold2d(x, kH, kW, dH, dW, oH, oW, dilH=1, dilW=1):
+    """Strided window view of a padded batch ``x`` (B, C, Hp, Wp): shape (C, kH, kW, B, oH, oW),
+    element [c, i, j, b, y, z] = x[b, c, y*dH + i*dilH, z*dW + j*dilW]. No copy."""
+    sB, sC, sH, sW = x.strides
+    B, C = x.shape[:2]
+    return as_strided(x, (C, kH, kW, B, oH, oW),
+                      (sC, sH * dilH, sW * dilW, sB, sH * dH, sW * dW), writeable=False)
+
+
+def fold2d(cols, out, kH, kW, dH, dW, oH, oW, dilH=1, dilW=1):
+    """Adjoint of unfold2d: add cols (C, kH, kW, B, oH, oW) into ``out`` (C, B, Hp, Wp), one
+    strided add per kernel offset (kH*kW numpy calls, independent of image and channel counts)."""
+    for i in range(kH):
+        y0 = i * dilH
+        for j in range(kW):
+            x0 = j * dilW
+            out[:, :, y0:y0 + dH * (oH - 1) + 1:dH, x0:x0 + dW * (oW - 1) + 1:dW] += cols[:, i, j]
+    return out
+
+
+def as_batch(input, ndim):
+    """(numpy view with a leading batch axis, whether the input had one)."""
+    a = input._a
+    if input.dim() == ndim:
+        return a, True
+    return a[None], False
+
+
+# --- convolutions -------------------------------------------------------------------------
+class SpatialConvolution(Module):
+    """2-D convolution of an nInputPlane x H x W image (or a batch of them) with
+    nOutputPlane kernels of nInputPlane x kH x kW, stride (dW, dH), zero padding (padW, padH)."""
+
+    __typename__ = "nn.SpatialConvolution"
+
+    def __init__(self, nInputPlane, nOutputPlane, kW, kH, dW=1, dH=1, padW=0, padH=None):
+        super().__init__()
+        self.nInputPlane = nInputPlane
+        self.nOutputPlane = nOutputPlane
+        self.kW = kW
+        self.kH = kH
+        self.dW = 1 if dW is None else dW
+        self.dH = 1 if dH is None else dH
+        self.padW = 0 if padW is None else padW
+        self.padH = self.padW if padH is None else padH
+        self.weight = Tensor(nOutputPlane, nInputPlane, kH, kW)
+        self.bias = Tensor(nOutputPlane)
+        self.gradWeight = Tensor(nOutputPlane, nInputPlane, kH, kW)
+        self.gradBias = Tensor(nOutputPlane)
+        self.reset()
+
+    # dilation of the kernel taps; 1 for plain convolution
+    def _dilation(self):
+        return 1, 1
+
+    def noBias(self):
+        self.bias = None
+        self.gradBias = None
+        return self
+
+    def reset(self, stdv=None):
+        stdv = stdv_of(stdv, self.kW * self.kH * self.nInputPlane)
+        _uniform(self.weight, -stdv, stdv)
+        if getattr(self, "bias", None) is not None:
+            _uniform(self.bias, -stdv, stdv)
+        return self
+
+    def _geometry(self, input):
+        """Check the input as THNN's shapeCheck does; returns (oH, oW)."""
+        name = typename(self)
+        if self.kW <= 0 or self.kH <= 0:
+            raise ValueError(f"{name}: kernel size should be greater than zero, but got kH: {self.kH} kW: {self.kW}")
+        if self.dW <= 0 or self.dH <= 0:
+            raise ValueError(f"{name}: stride should be greater than zero, but got dH: {self.dH} dW: {self.dW}")
+        check_ndim(self, input, (3, 4), "non-empty 3D or 4D input tensor")
+        ndim = input.dim()
+        H, W = input._size[-2], input._size[-1]
+        dilH, dilW = self._dilation()
+        extH, extW = dilH * (self.kH - 1) + 1, dilW * (self.kW - 1) + 1
+        exactH, exactW = H + 2 * self.padH, W + 2 * self.padW
+        if exactH < extH or exactW < extW:
+            raise ValueError(f"{name}: Calculated padded input size per channel: ({exactH} x {exactW}). "
+                             f"Kernel size: ({extH} x {extW}). Kernel size can't be greater than "
+                             "actual input size")
+        oH = (exactH - extH) // self.dH + 1
+        oW = (exactW - extW) // self.dW + 1
+        if oH < 1 or oW < 1:
+            raise ValueError(f"{name}: Given input size per channel: ({H} x {W}). Calculated output "
+                             f"size per channel: ({oH} x {oW}). Output size is too small")
+        check_dim_size(self, input, ndim, ndim - 3, self.nInputPlane)
+        return oH, oW
+
+    def _check_grad_output(self, input, gradOutput, oH, oW):
+        check_tensor(self, gradOutput, "gradOutput")
+        ndim = input.dim()
+        expected = input._size[:-3] + (self.nOutputPlane, oH, oW)
+        if gradOutput._size != expected:
+            raise ValueError(f"{typename(self)}: gradOutput of shape {shape_str(gradOutput)} does not "
+                             f"match the output shape [{' x '.join(map(str, expected))}] "
+                             f"({ndim}D input {shape_str(input)})")
+
+    def _columns(self, input, oH, oW):
+        """Unfold the input into finput; returns the (K, B*oH*oW) column matrix."""
+        if getattr(self, "finput", None) is None:
+            self.finput = self.weight.new()
+        x, batched = as_batch(input, 4)
+        B = x.shape[0]
+        dilH, dilW = self._dilation()
+        C, kH, kW = self.nInputPlane, self.kH, self.kW
+        xp = padded(x, (self.padH, self.padW))
+        view = unfold2d(xp, kH, kW, self.dH, self.dW, oH, oW, dilH, dilW)
+        # Torch shape (B, K, L) (or (K, L)); memory (K, B, L)
+        if batched:
+            cols = laid_out(self.finput, (C * kH * kW, B, oH * oW), (1, 0, 2))
+        else:
+            cols = laid_out(self.finput, (C * kH * kW, oH * oW), (0, 1))
+        np.copyto(cols.reshape(C, kH, kW, B, oH, oW), view)
+        return cols.reshape(C * kH * kW, B * oH * oW)
+
+    def updateOutput(self, input):
+        oH, oW = self._geometry(input)
+        if getattr(self, "fgradInput", None) is None:
+            self.fgradInput = self.weight.new()
+        cols = self._columns(input, oH, oW)
+        B = cols.shape[1] // (oH * oW)
+        O = self.nOutputPlane
+        prod = self.weight._a.reshape(O, -1) @ cols  # (O, B*L)
+        shape = input._size[:-3] + (O, oH, oW)
+        out = put(self.output, shape).reshape(B, O, oH, oW)
+        bias = getattr(self, "bias", None)
+        prod = prod.reshape(O, B, oH, oW).transpose(1, 0, 2, 3)
+        if bias is not None:
+            np.add(prod, bias._a.reshape(1, O, 1, 1), out=out)
+        else:
+            out[...] = prod
+        return self.output
+
+    def _grad_matrix(self, gradOutput, B, oH, oW):
+        """gradOutput as an (O, B*oH*oW) matrix."""
+        go = gradOutput._a.reshape(B, self.nOutputPlane, oH * oW)
+        return np.ascontiguousarray(go.transpose(1, 0, 2)).reshape(self.nOutputPlane, B * oH * oW)
+
+    def updateGradInput(self, input, gradOutput):
+        if self.gradInput is None:
+            return None
+        oH, oW = self._geometry(input)
+        self._check_grad_output(input, gradOutput, oH, oW)
+        if getattr(self, "fgradInput", None) is None:
+            self.fgradInput = self.weight.new()
+        x, batched = as_batch(input, 4)
+        B, C, H, W = x.shape
+        kH, kW = self.kH, self.kW
+        go = self._grad_matrix(gradOutput, B, oH, oW)
+        if batched:
+            gcols = laid_out(self.fgradInput, (C * kH * kW, B, oH * oW), (1, 0, 2))
+        else:
+            gcols = laid_out(self.fgradInput, (C * kH * kW, oH * oW), (0, 1))
+        gcols = gcols.reshape(C * kH * kW, B * oH * oW)
+        np.matmul(self.weight._a.reshape(self.nOutputPlane, -1).T, go, out=gcols)
+        dilH, dilW = self._dilation()
+        acc = np.zeros((C, B, H + 2 * self.padH, W + 2 * self.padW), dtype=gcols.dtype)
+        fold2d(gcols.reshape(C, kH, kW, B, oH, oW), acc, kH, kW, self.dH, self.dW, oH, oW, dilH, dilW)
+        gi = put(self.gradInput, input._size).reshape(B, C, H, W)
+        gi[...] = acc[:, :, self.padH:self.padH + H, self.padW:self.padW + W].transpose(1, 0, 2, 3)
+        return self.gradInput
+
+    def accGradParameters(self, input, gradOutput, scale=1):
+        scale = 1 if scale is None else scale
+        oH, oW = self._geometry(input)
+        self._check_grad_output(input, gradOutput, oH, oW)
+        finput = getattr(self, "finput", None)
+        x, _ = as_batch(input, 4)
+        B = x.shape[0]
+        K = self.nInputPlane * self.kH * self.kW
+        if finput is None or finput.nElement() != K * B * oH * oW:
+            cols = self._columns(input, oH, oW)
+        else:  # the columns forward(input) left in finput
+            cols = finput._storage.data[:K * B * oH * oW].reshape(K, B * oH * oW)
+        go = self._grad_matrix(gradOutput, B, oH, oW)
+        gw = go @ cols.T
+        if scale != 1:
+            gw *= scale
+        self.gradWeight._a[...] += gw.reshape(self.gradWeight._size)
+        if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
+            self.gradBias._a[...] += scale * go.sum(axis=1)
+
+    def type(self, type=None, tensorCache=None):  # noqa: A002 - Torch7's name
+        if type is not None:
+            # the unfolded buffers are rebuilt on the next call, in the new type
+            for name in ("finput", "fgradInput"):
+                if getattr(self, name, None) is not None:
+                    getattr(self, name).set()
+        return Module.type(self, type, tensorCache)
+
+    def clearState(self):
+        utils.clear(self, "finput", "fgradInput", "_input", "_gradOutput")
+        return Module.clearState(self)
+
+    def _stride_pad_text(self):
+        s = ""
+        if self.dW != 1 or self.dH != 1 or self.padW != 0 or self.padH != 0:
+            s += f", {self.dW},{self.dH}"
+        if self.padW != 0 or self.padH != 0:
+            s += f", {self.padW},{self.padH}"
+        return s
+
+    def __tostring__(self):
+        s = (f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kW}x{self.kH}"
+             + self._stride_pad_text())
+        return s + (")" if getattr(self, "bias", None) is not None else ") without bias")
+
+
+class SpatialConvolutionMM(SpatialConvolution):
+    """Torch7's older name for the same unfold-and-multiply convolution."""
+
+    __typename__ = "nn.SpatialConvolutionMM"
+
+
+class SpatialDilatedConvolution(SpatialConvolution):
+    """SpatialConvolution whose kernel taps are dilationW/dilationH pixels apart."""
+
+    __typename__ = "nn.SpatialDilatedConvolution"
+
+    def __init__(self, nInputPlane, nOutputPlane, kW, kH, dW=1, dH=1, padW=0, padH=0,
+                 dilationW=1, dilationH=1):
+        super().__init__(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, 0 if padH is None else padH)
+        self.dilationW = 1 if dilationW is None else dilationW
+        self.dilationH = 1 if dilationH is None else dilationH
+
+    def _dilation(self):
+        if self.dilationW <= 0 or self.dilationH <= 0:
+            raise ValueError(f"{typename(self)}: dilation should be greater than zero, but got "
+                             f"dilationH: {self.dilationH} dilationW: {self.dilationW}")
+        return self.dilationH, self.dilationW
+
+    def __tostring__(self):
+        s = (f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kW}x{self.kH}"
+             + self._stride_pad_text() + f", {self.dilationW},{self.dilationH}")
+        return s + (")" if getattr(self, "bias", None) is not None else ") without bias")
+
+
+class SpatialFullConvolution(Module):
+    """Transposed ("full", fractionally strided) convolution: the adjoint of SpatialConvolution.
+    Output size (H - 1)*dH - 2*padH + kH + adjH (same for W)."""
+
+    __typename__ = "nn.SpatialFullConvolution"
+
+    def __init__(self, nInputPlane, nOutputPlane, kW, kH, dW=1, dH=1, padW=0, padH=0, adjW=0, adjH=0):
+        super().__init__()
+        self.nInputPlane = nInputPlane
+        self.nOutputPlane = nOutputPlane
+        self.kW, self.kH = kW, kH
+        self.dW = 1 if dW is None else dW
+        self.dH = 1 if dH is None else dH
+        self.padW = 0 if padW is None else padW
+        self.padH = 0 if padH is None else padH
+        self.adjW = 0 if adjW is None else adjW
+        self.adjH = 0 if adjH is None else adjH
+        if self.adjW > self.dW - 1 or self.adjH > self.dH - 1:
+            raise ValueError("adjW and adjH must be smaller than self.dW - 1 and self.dH - 1 respectively")
+        self.weight = Tensor(nInputPlane, nOutputPlane, kH, kW)
+        self.gradWeight = Tensor(nInputPlane, nOutputPlane, kH, kW)
+        self.bias = Tensor(nOutputPlane)
+        self.gradBias = Tensor(nOutputPlane)
+        self.ones = Tensor()
+        self.reset()
+
+    def noBias(self):
+        self.bias = None
+        self.gradBias = None
+        return self
+
+    def reset(self, stdv=None):
+        if stdv is not None:
+            stdv = stdv * math.sqrt(3)
+        else:
+            stdv = 1.0 / math.sqrt(self.kW * self.kH * self.nInputPlane)
+        _uniform(self.weight, -stdv, stdv)
+        if getattr(self, "bias", None) is not None:
+            _uniform(self.bias, -stdv, stdv)
+        return self
+
+    def _geometry(self, input):
+        name = typename(self)
+        check_ndim(self, input, (3, 4), "non-empty 3D or 4D input tensor")
+        ndim = input.dim()
+        H, W = input._size[-2], input._size[-1]
+        oH = (H - 1) * self.dH - 2 * self.padH + self.kH + self.adjH
+        oW = (W - 1) * self.dW - 2 * self.padW + self.kW + self.adjW
+        if oH < 1 or oW < 1:
+            raise ValueError(f"{name}: Given input size: ({self.nInputPlane} x {H} x {W}). Calculated "
+                             f"output size: ({self.nOutputPlane} x {oH} x {oW}). Output size is too small")
+        check_dim_size(self, input, ndim, ndim - 3, self.nInputPlane)
+        return H, W, oH, oW
+
+    def updateOutput(self, input):
+        H, W, oH, oW = self._geometry(input)
+        x, batched = as_batch(input, 4)
+        B = x.shape[0]
+        C, O, kH, kW = self.nInputPlane, self.nOutputPlane, self.kH, self.kW
+        xm = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).reshape(C, B * H * W)
+        cols = self.weight._a.reshape(C, O * kH * kW).T @ xm  # (O*kH*kW, B*H*W)
+        # the full output grid before cropping the padding; the adjustment cells are in it
+        Hp, Wp = oH + 2 * self.padH, oW + 2 * self.padW
+        acc = np.zeros((O, B, Hp, Wp), dtype=cols.dtype)
+        fold2d(cols.reshape(O, kH, kW, B, H, W), acc, kH, kW, self.dH, self.dW, H, W)
+        out = put(self.output, input._size[:-3] + (O, oH, oW)).reshape(B, O, oH, oW)
+        out[...] = acc[:, :, self.padH:self.padH + oH, self.padW:self.padW + oW].transpose(1, 0, 2, 3)
+        if getattr(self, "bias", None) is not None:
+            out += self.bias._a.reshape(1, O, 1, 1)
+        return self.output
+
+    def _grad_columns(self, gradOutput, B, H, W, oH, oW):
+        """gradOutput unfolded with the kernel geometry: (O*kH*kW, B*H*W)."""
+        O, kH, kW = self.nOutputPlane, self.kH, self.kW
+        go = gradOutput._a.reshape(B, O, oH, oW)
+        gp = padded(go, (self.padH, self.padW))
+        # rows/cols past the padded output (from the adjustment) never reach an input cell
+        need_h, need_w = (H - 1) * self.dH + kH, (W - 1) * self.dW + kW
+        if gp.shape[2] < need_h or gp.shape[3] < need_w:
+            gp = padded(gp, (0, 0), extra=(max(0, need_h - gp.shape[2]), max(0, need_w - gp.shape[3])))
+        view = unfold2d(gp, kH, kW, self.dH, self.dW, H, W)
+        return np.ascontiguousarray(view).reshape(O * kH * kW, B * H * W)
+
+    def updateGradInput(self, input, gradOutput):
+        if self.gradInput is None:
+            return None
+        H, W, oH, oW = self._geometry(input)
+        x, batched = as_batch(input, 4)
+        B, C = x.shape[:2]
+        gcols = self._grad_columns(gradOutput, B, H, W, oH, oW)
+        gi = self.weight._a.reshape(C, -1) @ gcols  # (C, B*H*W)
+        out = put(self.gradInput, input._size).reshape(B, C, H, W)
+        out[...] = gi.reshape(C, B, H, W).transpose(1, 0, 2, 3)
+        return self.gradInput
+
+    def accGradParameters(self, input, gradOutput, scale=1):
+        scale = 1 if scale is None else scale
+        H, W, oH, oW = self._geometry(input)
+        x, batched = as_batch(input, 4)
+        B, C = x.shape[:2]
+        gcols = self._grad_columns(gradOutput, B, H, W, oH, oW)
+        xm = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).reshape(C, B * H * W)
+        gw = xm @ gcols.T
+        self.gradWeight._a[...] += scale * gw.reshape(self.gradWeight._size)
+        if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
+            self.gradBias._a[...] += scale * gradOutput._a.reshape(B, self.nOutputPlane, -1).sum(axis=(0, 2))
+
+    def clearState(self):
+        utils.clear(self, "finput", "fgradInput", "ones", "_input", "_gradOutput")
+        return Module.clearState(self)
+
+    def __tostring__(self):
+        s = f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kW}x{self.kH}"
+        if self.dW != 1 or self.dH != 1 or self.padW != 0 or self.padH != 0 or self.adjW != 0 or self.adjH != 0:
+            s += f", {self.dW},{self.dH}"
+        if self.padW != 0 or self.padH != 0 or self.adjW != 0 or self.adjH != 0:
+            s += f", {self.padW},{self.padH}"
+        if self.adjW != 0 or self.adjH != 0:
+            s += f", {self.adjW},{self.adjH}"
+        return s + (")" if getattr(self, "bias", None) is not None else ") without bias")

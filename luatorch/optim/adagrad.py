@@ -37,11 +37,14 @@ def adagrad(opfunc, x, config=None, state=None):
         state["paramStd"] = new_like(x, dfdx)
     std = state["paramStd"].resizeAs(variance)
     V, S = variance._a, std._a
-    V[...] = V + (1 * arr(dfdx, V.shape)) * arr(dfdx, V.shape)
+    g = arr(dfdx, V.shape)
+    V += g * g  # Torch7's addcmul(1, g, g): 1 * g is exact
     np.sqrt(V, out=S)
-    S[...] = S + 1e-10
+    S += 1e-10
     X = x._a
-    X[...] = X + (-clr * arr(dfdx, X.shape)) / arr(std, X.shape)
+    update = -clr * arr(dfdx, X.shape)
+    update /= arr(std, X.shape)
+    X += update
 
     state["evalCounter"] = nevals + 1
     return x, [fx]

@@ -40,16 +40,21 @@ def adam(opfunc, x, config=None, state=None):
 
     M, V, Dn = m._a, v._a, denom._a
     g = arr(dfdx, M.shape)
-    M[...] = M * beta1
-    M[...] = M + (1 - beta1) * g
-    V[...] = V * beta2
-    V[...] = V + ((1 - beta2) * g) * g
+    # in place, with the rounding of Torch7's operation order
+    M *= beta1
+    M += (1 - beta1) * g
+    V *= beta2
+    scaled = (1 - beta2) * g
+    scaled *= g
+    V += scaled
     np.sqrt(arr(v, Dn.shape), out=Dn)
-    Dn[...] = Dn + epsilon
+    Dn += epsilon
 
     bias_correction1 = 1 - beta1 ** t
     bias_correction2 = 1 - beta2 ** t
     step_size = clr * math.sqrt(bias_correction2) / bias_correction1
     X = x._a
-    X[...] = X + (-step_size * arr(m, X.shape)) / arr(denom, X.shape)
+    update = -step_size * arr(m, X.shape)
+    update /= arr(denom, X.shape)
+    X += update
     return x, [fx]

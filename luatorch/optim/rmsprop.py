@@ -31,10 +31,14 @@ def rmsprop(opfunc, x, config=None, state=None):
     m, tmp = state["m"], state["tmp"]
     M, T = m._a, tmp.resizeAs(m)._a
     g = arr(dfdx, M.shape)
-    M[...] = M * alpha
-    M[...] = M + ((1.0 - alpha) * g) * g
+    M *= alpha
+    scaled = (1.0 - alpha) * g
+    scaled *= g
+    M += scaled
     np.sqrt(M, out=T)
-    T[...] = T + epsilon
+    T += epsilon
     X = x._a
-    X[...] = X + (-lr * arr(dfdx, X.shape)) / arr(tmp, X.shape)
+    update = -lr * arr(dfdx, X.shape)
+    update /= arr(tmp, X.shape)
+    X += update
     return x, [fx]

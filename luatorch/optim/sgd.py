@@ -63,8 +63,8 @@ def sgd(opfunc, x, config=None, state=None):
             state["dfdx"] = buf
         else:
             B = buf._a
-            B[...] = B * mom
-            B[...] = B + (1 - damp) * arr(dfdx, B.shape)
+            B *= mom
+            B += (1 - damp) * arr(dfdx, B.shape)
         if nesterov:
             G[...] = G + mom * arr(buf, G.shape)
         else:
@@ -83,7 +83,7 @@ def sgd(opfunc, x, config=None, state=None):
         D[...] = D * arr(dfdx, D.shape)
         X[...] = X + -clr * arr(delta, X.shape)
     else:
-        X[...] = X + -clr * arr(dfdx, X.shape)
+        X += -clr * arr(dfdx, X.shape)
 
     state["evalCounter"] = nevals + 1
     return x, [fx]

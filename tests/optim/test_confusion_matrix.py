@@ -82,7 +82,7 @@ def test_zero_and_update_valids():
 def test_far_frr_of_identity_is_zero():
     cm = optim.ConfusionMatrix(3)
     cm.mat._a[...] = np.eye(3, dtype=np.int64)
-    class_frrs, class_fars, frrs, fars = cm.farFrr()
+    class_frrs, class_fars, frrs, _fars = cm.farFrr()
     assert float(class_frrs._a.sum() + class_fars._a.sum()) == 0
     assert frrs.nElement() == 3
 

@@ -68,7 +68,7 @@ def test_de_minimises_with_its_own_generator():
     f_best, _ = rosen_np(np.array(best._a))
     assert f_best == pytest.approx(float(fx._a.min()))
     assert f_best < 1e-3
-    best2, fx2 = run()
+    _, fx2 = run()
     np.testing.assert_array_equal(fx2._a, fx._a)  # seeded with 1 inside: always the same
 
 

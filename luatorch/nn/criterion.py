@@ -27,10 +27,10 @@ class Criterion(TorchObject):
     def updateOutput(self, input, target):
         return self.output
 
-    def forward(self, input, target):
+    def forward(self, input, target=None):
         return self.updateOutput(input, target)
 
-    def backward(self, input, target):
+    def backward(self, input, target=None):
         return self.updateGradInput(input, target)
 
     def updateGradInput(self, input, target):
@@ -54,7 +54,7 @@ class Criterion(TorchObject):
     def double(self):
         return self.type("torch.DoubleTensor")
 
-    def __call__(self, input, target):
+    def __call__(self, input, target=None):
         self.output = self.forward(input, target)
         self.gradInput = self.backward(input, target)
         return self.output, self.gradInput

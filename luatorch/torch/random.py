@@ -80,7 +80,8 @@ def _arg_error(op, argn, msg):
 # through ``math``; elsewhere glibc's result is the estimate rounded to nearest.
 _MIDPOINT_BAND = {"log": 0.022, "exp": 0.04, "tan": 0.1, "sin": 0.1, "cos": 0.1}
 _LONGDOUBLE_IS_EXTENDED = np.finfo(np.longdouble).nmant >= 63
-_CHUNK = 16384  # elements per pass of the log kernel: its temporaries stay in cache
+_TINY = np.finfo(np.float64).tiny
+_CHUNK = 8192  # elements per pass of the log kernel: its temporaries stay in cache
 
 
 def _c_call(fn):
@@ -148,10 +149,11 @@ def _log_estimate(x):
     if _log_tables is None:
         _log_tables = _LogTables()
     tab = _log_tables
-    m, e = np.frexp(x)
-    small = m < 0.7071067811865476
-    np.multiply(m, 2.0, out=m, where=small)  # m in [sqrt(1/2), sqrt(2))
-    k = e - small
+    # x = 2^k m with m in [sqrt(1/2), sqrt(2)), read off the bits (x positive and normal)
+    bits = x.view(np.int64)
+    k_int = (bits - _SQRT_HALF_BITS) >> 52
+    m = (bits - (k_int << 52)).view(np.float64)
+    k = k_int.astype(np.float64)
     j = np.rint(m * 128.0)
     big_f = j * 0.0078125
     f = m - big_f  # exact
@@ -175,7 +177,13 @@ def _log_estimate(x):
     low = t_lo + sq * r * poly + (r_lo - r_lo * r) + e1 + e2 + k * tab.ln2_lo + tab.lo[idx]
     out = s2 + low
     err = (s2 - out) + low
-    return out, err / np.spacing(np.abs(out))
+    # ulp of out from its exponent bits (0/0 = nan for out = 0 sends log(1) to the C library)
+    ulp = (out.view(np.int64) & _EXPONENT_BITS).view(np.float64) * 2.0 ** -52
+    return out, err / ulp
+
+
+_SQRT_HALF_BITS = np.float64(math.sqrt(0.5)).view(np.int64)
+_EXPONENT_BITS = np.int64(0x7FF0000000000000)
 
 
 def _libm(name, x):
@@ -190,13 +198,18 @@ def _libm(name, x):
     limit = 0.5 - _MIDPOINT_BAND[name]
     with np.errstate(all="ignore"):
         if name == "log":
+            # outside the kernel's domain (<= 0, subnormal, inf, nan) the C library answers
+            all_in_domain = bool(flat_x.min() >= _TINY and flat_x.max() < math.inf)
             for s in range(0, flat_x.size, _CHUNK):
                 part = flat_x[s:s + _CHUNK]
-                # outside the kernel's domain (<= 0, subnormal, inf, nan) the C library answers
-                domain = (part >= 2.2250738585072014e-308) & (part < math.inf)
-                est, frac = _log_estimate(np.where(domain, part, 1.0))
+                if all_in_domain:
+                    est, frac = _log_estimate(part)
+                    suspect[s:s + _CHUNK] = ~(np.abs(frac) < limit)
+                else:
+                    domain = (part >= _TINY) & (part < math.inf)
+                    est, frac = _log_estimate(np.where(domain, part, 1.0))
+                    suspect[s:s + _CHUNK] = ~((np.abs(frac) < limit) & domain)
                 out[s:s + _CHUNK] = est
-                suspect[s:s + _CHUNK] = ~((np.abs(frac) < limit) & domain)
         elif _LONGDOUBLE_IS_EXTENDED:
             wide = _NP_FN[name](flat_x.astype(np.longdouble))
             out[:] = wide
@@ -305,6 +318,22 @@ class Generator(TorchObject):
         self._normal_y = float(rec["normal_y"])
         self._normal_rho = float(rec["normal_rho"])
 
+    # -- serialization: Torch7 writes the raw THGenerator struct (writeByteRaw) ------------
+    def write(self, file):
+        """Write the generator's state as Torch7 does: the struct's bytes, no size prefix."""
+        from .storage import ByteStorage
+
+        file.writeByte(ByteStorage(np.frombuffer(self._state_bytes(), np.uint8).copy()))
+
+    def read(self, file, version=None):
+        """Read a state written by ``write`` (or by Torch7) into this generator."""
+        if not hasattr(self, "_bitgen"):  # deserialisers make the object without __init__
+            self._bitgen = np.random.MT19937(0)
+            self._manual_seed(0)
+        data = file.readByte(_STATE_BYTES)
+        raw = data.data if hasattr(data, "data") else np.asarray(data, np.uint8)
+        self._load_state_bytes(np.ascontiguousarray(raw, np.uint8).tobytes())
+
     # -- raw draws and scalar distributions (THRandom.c) ---------------------------------
     def _raw(self, n):
         """``n`` outputs of genrand_int32, as uint64, in stream order."""
@@ -316,7 +345,8 @@ class Generator(TorchObject):
         return int(self._bitgen.random_raw())
 
     def _uniforms(self, n):
-        return self._raw(n).astype(np.float64) * _INV_2_32
+        # the raw words fit in int64, whose conversion to double is vectorised (uint64's is not)
+        return self._raw(n).view(np.int64).astype(np.float64) * _INV_2_32
 
     def _uniform(self):
         return self._random() * _INV_2_32

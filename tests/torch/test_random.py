@@ -447,3 +447,27 @@ def test_vectorised_log_exp_tan_match_the_c_library():
         expected = np.array([fn(v) for v in x.tolist()])
         got = rnd._libm(name, x)
         assert np.array_equal(got, expected, equal_nan=True), name
+
+
+def test_generator_write_read_roundtrip_through_file_protocol():
+    class ByteFile:  # the two File methods Generator.write/read use, as Torch7's File
+        def __init__(self):
+            self.buf = b""
+
+        def writeByte(self, storage):
+            self.buf += storage.data.tobytes()
+
+        def readByte(self, n):
+            data, self.buf = self.buf[:n], self.buf[n:]
+            return torch.ByteStorage(np.frombuffer(data, np.uint8).copy())
+
+    gen = torch.Generator()
+    torch.manualSeed(gen, 42)
+    torch.normal(gen)  # with a cached normal
+    f = ByteFile()
+    gen.write(f)
+    assert len(f.buf) == 5048
+    expected = [torch.normal(gen) for _ in range(3)]
+    copy = torch.Generator.__new__(torch.Generator)
+    copy.read(f)
+    assert [torch.normal(copy) for _ in range(3)] == expected and torch.initialSeed(copy) == 42

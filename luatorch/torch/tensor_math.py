@@ -790,10 +790,44 @@ _unary("sign", lambda a, out: np.copyto(out, np.sign(a), casting="unsafe"), floa
 # ---------------------------------------------------------------------------------------
 # reductions
 # ---------------------------------------------------------------------------------------
+# TH reduces with one running accumulator, element after element; numpy's sums are pairwise.
+# The last digits differ, and Torch code prints numbers with 14 significant digits, so floating
+# sums below follow TH's order (a cumulative sum's last entry) up to this many elements.
+_SEQUENTIAL_LIMIT = 1 << 16
+
+
+def _seq(accumulate, reduce, a, axis=None, dtype=np.float64):
+    """Reduce like TH: sequentially (float types), over all elements or along ``axis``
+    (keeping it with size 1)."""
+    ordered = np.dtype(dtype).kind == "f" and a.size <= _SEQUENTIAL_LIMIT
+    if axis is None:
+        flat = a.reshape(-1)
+        if not ordered:
+            return reduce(flat, dtype=dtype)
+        return accumulate(flat, dtype=dtype)[-1]
+    if not ordered or a.shape[axis] == 0:
+        return reduce(a, axis=axis, keepdims=True, dtype=dtype)
+    return np.take(accumulate(a, axis=axis, dtype=dtype), [-1], axis=axis)
+
+
+def _seq_sum(a, axis=None, dtype=np.float64):
+    return _seq(np.cumsum, np.sum, a, axis, dtype)
+
+
+def _seq_prod(a, axis=None, dtype=np.float64):
+    return _seq(np.cumprod, np.prod, a, axis, dtype)
+
+
 def _sumall(t):
     if not t._size:
         return 0
-    return _number(np.sum(t._a, dtype=_acc_dtype(type(t))))
+    return _number(_seq_sum(t._a, dtype=_acc_dtype(type(t))))
+
+
+def _prodall(t):
+    if not t._size:
+        return 1
+    return _number(_seq_prod(t._a, dtype=_acc_dtype(type(t))))
 
 
 def _reduce_dim(fn):
@@ -806,18 +840,17 @@ def _reduce_dim(fn):
 
 
 def _sum_dim(a, d, cls):
-    return np.sum(a, axis=d, keepdims=True, dtype=_acc_dtype(cls))
+    return _seq_sum(a, d, _acc_dtype(cls))
 
 
 def _prod_dim(a, d, cls):
-    return np.prod(a, axis=d, keepdims=True, dtype=_acc_dtype(cls))
+    return _seq_prod(a, d, _acc_dtype(cls))
 
 
 _sum_dim.__name__ = "sum"
 _prod_dim.__name__ = "prod"
 _register("sum", [("T", _sumall), ("R T I", _reduce_dim(_sum_dim))])
-_register("prod", [("T", lambda t: _number(np.prod(t._a, dtype=_acc_dtype(type(t)))) if t._size else 1),
-                   ("R T I", _reduce_dim(_prod_dim))])
+_register("prod", [("T", _prodall), ("R T I", _reduce_dim(_prod_dim))])
 
 
 def _cum(name, ufunc):
@@ -858,11 +891,13 @@ _register("min", [("T", _extreme_all("min", np.min)), ("R Lr T I", _extreme_dim(
 def _meanall(t):
     if not t._size:
         raise ValueError("mean: empty Tensor")
-    return float(np.sum(t._a, dtype=np.float64)) / t.nElement()
+    return float(_seq_sum(t._a)) / t.nElement()
 
 
 def _mean_dim(a, d, cls):
-    return np.sum(a, axis=d, keepdims=True, dtype=np.float64) / a.shape[d]
+    # TH: the sum along d in the tensor's type, then divided by the size in that type
+    total = _seq_sum(a, d).astype(cls.dtype)
+    return total / cls.dtype.type(a.shape[d])
 
 
 _mean_dim.__name__ = "mean"
@@ -873,9 +908,9 @@ def _varall(t, biased=False):
     if not t._size:
         raise ValueError("var: empty Tensor")
     a = t._a.astype(np.float64)
-    n = a.size
+    mean = _meanall(t)
     with _quiet():
-        return float(np.sum((a - a.mean()) ** 2) / (n - (0 if biased else 1)))
+        return float(_seq_sum((a - mean) * (a - mean))) / (a.size - (0 if biased else 1))
 
 
 def _var_dim(res, src, dim, biased=False, std=False):
@@ -883,7 +918,13 @@ def _var_dim(res, src, dim, biased=False, std=False):
     a = src._a.astype(np.float64)
     n = a.shape[d]
     with _quiet():
-        v = np.sum((a - a.mean(axis=d, keepdims=True)) ** 2, axis=d, keepdims=True) / (n - (0 if biased else 1))
+        # TH's one-pass formula with running sums of z and z*z
+        mean = _seq_sum(a, d) / n
+        if biased:
+            v = _seq_sum(a * a, d) / n - mean * mean
+        else:
+            v = _seq_sum(a * a, d) / (n - 1) - (float(src.dtype.type(n)) / float(src.dtype.type(n - 1))) * mean * mean
+        v = np.maximum(v, 0)
         if std:
             v = np.sqrt(v)
     return _write(res, v)
@@ -895,28 +936,34 @@ _register("std", [("T b=false", lambda t, biased=False: math.sqrt(_varall(t, bia
           float_only=True)
 
 
+def _pow_abs(a, p, dtype):
+    """pow(fabs(x), p) computed in the tensor's precision, as TH_MATH_NAME(pow) does."""
+    return np.power(np.abs(a), dtype.type(p), dtype=dtype)
+
+
 def _normall(t, p=2):
     if not t._size:
         return 0.0
-    a = t._a.astype(np.float64)
+    a = t._a
     with _quiet():
         if p == 0:
             return float(np.count_nonzero(a))
         if p == 1:
-            return float(np.sum(np.abs(a)))
+            return float(_seq_sum(np.abs(a)))
         if p == 2:
-            return float(np.sqrt(np.sum(a * a)))
-        return float(np.sum(np.abs(a) ** p) ** (1.0 / p))
+            z = a.astype(np.float64)
+            return math.sqrt(float(_seq_sum(z * z)))
+        return float(np.power(_seq_sum(_pow_abs(a, p, t.dtype)), 1.0 / p))
 
 
 def _norm_dim(res, src, p, dim):
     d = _check_dim(src, dim, "norm")
-    a = src._a.astype(np.float64)
+    a = src._a
     with _quiet():
         if p == 0:
             v = np.sum(a != 0, axis=d, keepdims=True).astype(np.float64)
         else:
-            v = np.sum(np.abs(a) ** p, axis=d, keepdims=True) ** (1.0 / p)
+            v = np.power(_seq_sum(_pow_abs(a, p, src.dtype), d), 1.0 / p)
     return _write(res, v)
 
 
@@ -929,12 +976,21 @@ def _renorm(res, src, p, dim, maxnorm):
         raise ValueError("renorm: non-positive-norm not supported")
     if src.dim() < 2:
         raise ValueError(f"renorm: need at least 2 dimensions, got {src.dim()} dimensions")
-    a = src._a
-    axes = tuple(i for i in range(a.ndim) if i != d)
+    # one row per slice select(dim, i), its elements in TH's order
+    rows = np.moveaxis(src._a, d, 0).reshape(src._size[d], -1)
     with _quiet():
-        norms = np.sum(np.abs(a.astype(np.float64)) ** p, axis=axes, keepdims=True) ** (1.0 / p)
-        scale = np.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
-        value = a * scale
+        if p == 1:
+            norms = _seq_sum(np.abs(rows), 1)
+        elif p == 2:
+            z = rows.astype(np.float64)
+            norms = _seq_sum(z * z, 1)
+        else:
+            norms = _seq_sum(_pow_abs(rows, p, src.dtype), 1)
+        norms = np.power(norms.astype(src.dtype), 1.0 / p)
+        scale = np.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0).astype(src.dtype)
+        shape = [1] * src.dim()
+        shape[d] = src._size[d]
+        value = src._a * scale.reshape(shape)
     return _write(res, value.astype(src.dtype))
 
 
@@ -945,9 +1001,11 @@ def _dist(a, b, p=2):
     _same_numel("dist", ("tensor", a), ("src", b))
     if not a._size:
         return 0.0
-    diff = np.abs(a._a.astype(np.float64) - _view(b, a._size))
     with _quiet():
-        return float(np.sum(diff ** p) ** (1.0 / p))
+        diff = a._a - _view(b, a._size)
+        # TH accumulates in the tensor's own precision here
+        total = _seq_sum(_pow_abs(diff, p, a.dtype), dtype=a.dtype)
+        return float(np.power(total, 1.0 / p))
 
 
 _register("dist", [("T T N=2", _dist)], float_only=True)

@@ -553,3 +553,21 @@ def test_numel_real_and_functional_fill():
     assert torch.numel(t) == 6
     assert torch.fill(t, 2) is t and t.sum() == 12
     assert torch.type(t.real()) == "torch.DoubleTensor"
+
+
+def test_sums_accumulate_in_th_order():
+    # one running accumulator, as TH: the ones are absorbed by 1e16 before it cancels
+    values = [1e16] + [1] * 7 + [-1e16] + [0] * 7
+    assert float(np.sum(values)) != 0  # numpy's pairwise order would give another answer
+    t = T(values)
+    assert t.sum() == 0
+    assert vals(T([values, values]).sum(2)) == [[0], [0]]
+    assert t.mean() == 0
+
+
+def test_var_std_along_dimension_use_th_formula():
+    x = T([[1, 2, 3, 4], [2, 2, 2, 2]])
+    assert np.allclose(vals(x.var(2)), [[5 / 3], [0]])
+    assert np.allclose(vals(x.std(2, True)), [[math.sqrt(1.25)], [0]])
+    f = torch.FloatTensor([[1, 2], [3, 4]])
+    assert torch.type(f.mean(1)) == "torch.FloatTensor" and vals(f.mean(1)) == [[2, 3]]

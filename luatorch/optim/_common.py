@@ -52,6 +52,21 @@ def number_option(config, key, default, op):
     return value
 
 
+def tonumber_option(config, key, default, op):
+    """``tonumber(config.key) or default``: numeric strings count, other strings fall back to
+    the default, as Lua's tonumber makes them nil (lbfgs's maxIter/maxEval, cmaes's maxEval)."""
+    value = config.get(key)
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+            value = int(value) if value.is_integer() else value
+        except ValueError:
+            value = None
+    if value is None or value is False:
+        return default
+    return number_option({key: value}, key, default, op)
+
+
 def tensor_option(config, key, op):
     """``config.key`` that must be a tensor when given (learningRates, weightDecays)."""
     value = config.get(key)

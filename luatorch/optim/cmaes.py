@@ -8,7 +8,14 @@ import numpy as np
 
 from ..torch.printing import lua_number_str, lua_print
 from ..torch.tensor import DoubleTensor, FloatTensor
-from ._common import as_number, check_x, number_option, setup, value_only
+from ._common import (
+    as_number,
+    check_x,
+    number_option,
+    setup,
+    tonumber_option,
+    value_only,
+)
 
 
 def cmaes(opfunc, x, config=None, state=None):
@@ -30,7 +37,7 @@ def cmaes(opfunc, x, config=None, state=None):
     if sigma is None:
         raise ValueError("optim.cmaes: state.sigma (the initial step size) is required")
     ftarget = number_option(state, "ftarget", None, op)
-    max_eval = number_option(state, "maxEval", 1e3 * N ** 2, op)
+    max_eval = tonumber_option(state, "maxEval", 1e3 * N ** 2, op)
     verb_disp = number_option(state, "verb_disp", None, op)
     if verb_disp is None:
         raise ValueError("optim.cmaes: state.verb_disp is required (0 for no display)")

@@ -201,7 +201,7 @@ class ConfusionMatrix(TorchObject):
         for t in range(n):
             pclass = format(valids[t] * 100, "2.3f")
             parts.append("[" if t == 0 else " [")
-            parts.extend(format(v, f"{n_digits}d") for v in mat[t].tolist())
+            parts.extend(format(int(v), f"{n_digits}d") for v in mat[t].tolist())
             close = "]]  " if t == n - 1 else "]   "
             if names:
                 name = lua_tostring(names[t]) if t < len(names) and names[t] is not None else ""

@@ -4,7 +4,14 @@ from the same start gives the same result, as in Torch7."""
 
 import numpy as np
 
-from ._common import as_number, check_x, number_option, setup, value_only
+from ._common import (
+    as_number,
+    check_x,
+    number_option,
+    setup,
+    tonumber_option,
+    value_only,
+)
 
 
 def de(opfunc, x, config=None, state=None):
@@ -25,7 +32,7 @@ def de(opfunc, x, config=None, state=None):
     popsize = int(number_option(config, "popsize", 10 * D, op))
     scale_factor = number_option(config, "scaleFactor", None, op)
     crossover_rate = number_option(config, "crossoverRate", None, op)
-    max_fes = number_option(config, "maxFEs", None, op)
+    max_fes = tonumber_option(config, "maxFEs", None, op)
     if max_fes is None or scale_factor is None or crossover_rate is None:
         raise ValueError("optim.de: config.maxFEs, config.scaleFactor and "
                          "config.crossoverRate are required")

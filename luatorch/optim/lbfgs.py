@@ -8,7 +8,16 @@ import numpy as np
 
 from ..torch.printing import lua_print
 from ..torch.tensor import Tensor
-from ._common import as_number, check_x, dot, evaluate, lua_or, number_option, setup
+from ._common import (
+    as_number,
+    check_x,
+    dot,
+    evaluate,
+    lua_or,
+    number_option,
+    setup,
+    tonumber_option,
+)
 
 
 def _abs_sum(t):
@@ -28,8 +37,8 @@ def lbfgs(opfunc, x, config=None, state=None):
     op = "lbfgs"
     check_x(x, op)
     config, state = setup(config, state)
-    max_iter = number_option(config, "maxIter", 20, op)
-    max_eval = number_option(config, "maxEval", max_iter * 1.25, op)
+    max_iter = tonumber_option(config, "maxIter", 20, op)
+    max_eval = tonumber_option(config, "maxEval", max_iter * 1.25, op)
     tol_fun = number_option(config, "tolFun", 1e-5, op)
     tol_x = number_option(config, "tolX", 1e-9, op)
     n_correction = int(number_option(config, "nCorrection", 100, op))

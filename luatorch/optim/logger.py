@@ -157,7 +157,7 @@ class Logger(TorchObject):
             ax.set_yscale("log")
         ax.grid(True)
         ax.set_title("<Logger::" + self.name + ">")
-        ax.legend(loc="best")
+        ax.legend(loc="best", framealpha=1.0)  # opaque: EPS has no transparency
         written = []
         for path in (self.pngfile, self.epsfile):
             if os.path.exists(path):

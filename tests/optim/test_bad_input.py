@@ -111,3 +111,14 @@ def test_state_may_be_any_mapping(method):
         out = method(good, x, state)
     assert out[0] is x
     assert float(np.abs(x._a).sum()) < 3.0
+
+
+def test_lbfgs_reads_max_iter_with_lua_tonumber():
+    # Torch7 reads tonumber(config.maxIter): a numeric string counts, another string does not
+    x = torch.Tensor([3.0, -1.0])
+    state = {"maxIter": "2", "tolFun": 0}
+    optim.lbfgs(good, x, state)
+    assert state["nIter"] == 2
+    state = {"maxIter": "many"}
+    optim.lbfgs(good, torch.Tensor([3.0, -1.0]), state)
+    assert state["nIter"] <= 20

@@ -29,7 +29,9 @@ def cmaes(opfunc, x, config=None, state=None):
     op = "cmaes"
     check_x(x, op)
     if not isinstance(x, (DoubleTensor, FloatTensor)):
-        raise TypeError(f"Unsupported Tensor {x.type()} please use Float- or DoubleTensor for x")
+        # Torch7 finds out when torch.symeig fails on an integer type
+        raise TypeError(f"torch.symeig not available for {x.type()} please use Float- or "
+                        f"DoubleTensor for x")
     config, state = setup(config, state)
     xmean = x.clone().view(-1)  # distribution mean, a flattened copy
     N = xmean.size(1)

@@ -19,7 +19,6 @@ fraction of inputs, and Torch7 called the C library).
 
 import math
 import os
-from decimal import Decimal, localcontext
 
 import numpy as np
 
@@ -79,7 +78,8 @@ def _arg_error(op, argn, msg):
 # glibc, accurate to 0.52 ulp, may round either way) the element is recomputed by the C library
 # through ``math``; elsewhere glibc's result is the estimate rounded to nearest.
 _MIDPOINT_BAND = {"log": 0.022, "exp": 0.04, "tan": 0.1, "sin": 0.1, "cos": 0.1}
-_LONGDOUBLE_IS_EXTENDED = np.finfo(np.longdouble).nmant >= 63
+# x87 80-bit long double (64-bit significand, as on x86-64 Linux) holds 1 + 2^-63 exactly
+_LONGDOUBLE_IS_EXTENDED = bool(np.longdouble(1) + np.longdouble(2.0 ** -63) != 1)
 _TINY = np.finfo(np.float64).tiny
 _CHUNK = 8192  # elements per pass of the log kernel: its temporaries stay in cache
 
@@ -107,12 +107,13 @@ _NP_FN = {"log": np.log, "exp": np.exp, "tan": np.tan, "sin": np.sin, "cos": np.
 def _numpy_agrees_with_libm(name):
     if name in ("log", "exp", "tan"):
         return False
-    probe = np.random.Generator(np.random.PCG64(20260101)).random(4096) * _TWO_PI
+    # a Weyl sequence over [0, 2 pi): irregular bits, deterministic, no generator needed
+    probe = (np.arange(1, 16385) * 0.6180339887498949) % 1.0 * _TWO_PI
     fn = _MATH_FN[name]
     return bool(np.array_equal(_NP_FN[name](probe), np.array([fn(v) for v in probe.tolist()])))
 
 
-_NUMPY_EXACT = {name: _numpy_agrees_with_libm(name) for name in _MATH_FN}
+_NUMPY_EXACT = {}  # name -> does numpy's float64 function give the C library's bits (lazy)
 
 
 def _double_double(value, hi_bits=53):
@@ -121,13 +122,15 @@ def _double_double(value, hi_bits=53):
     if hi_bits < 53:
         mant, exp = math.frexp(hi)
         hi = math.ldexp(round(mant * 2 ** hi_bits), exp - hi_bits)
-    return hi, float(value - Decimal(hi))
+    return hi, float(value - type(value)(hi))
 
 
 class _LogTables:
     """ln 2 and ln(j/128) for j = 90..182 as double-doubles, computed once with Decimal."""
 
     def __init__(self):
+        from decimal import Decimal, localcontext
+
         with localcontext() as ctx:
             ctx.prec = 50
             # ln2_hi has 42 bits so that k * ln2_hi is exact for every binary exponent k
@@ -189,7 +192,10 @@ _EXPONENT_BITS = np.int64(0x7FF0000000000000)
 def _libm(name, x):
     """Element-wise C-library ``name`` (log, exp, tan, sin, cos) of float64 array ``x``."""
     x = np.asarray(x, dtype=np.float64)
-    if _NUMPY_EXACT[name] or x.size == 0:
+    exact = _NUMPY_EXACT.get(name)
+    if exact is None:
+        exact = _NUMPY_EXACT[name] = _numpy_agrees_with_libm(name)
+    if exact or x.size == 0:
         return _NP_FN[name](x)
     call = _c_call(_MATH_FN[name])
     flat_x = x.reshape(-1)
@@ -425,14 +431,21 @@ def _check_bernoulli(p):
         raise _arg_error("bernoulli", 1, "must be >= 0 and <= 1")
 
 
-_default_generator = Generator()
+_default_generator = None  # made on first use (importing numpy.random costs ~30 ms)
+
+
+def _default():
+    global _default_generator
+    if _default_generator is None:
+        _default_generator = Generator()
+    return _default_generator
 
 
 def _split_gen(args):
     """(generator, remaining args): Torch7 takes an optional Generator as first argument."""
     if args and isinstance(args[0], Generator):
         return args[0], args[1:]
-    return _default_generator, args
+    return _default(), args
 
 
 def _number(op, value, argn):

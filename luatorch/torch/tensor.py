@@ -599,6 +599,13 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
         else:
             where.copy(value)
 
+    def __array__(self, dtype=None, copy=None):
+        """numpy interop: ``np.asarray(t)`` views the elements (a copy if asked or retyped)."""
+        a = self._a
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
+
     def __len__(self):
         return self._size[0] if self._size else 0
 

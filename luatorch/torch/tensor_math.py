@@ -1045,8 +1045,8 @@ def _dot(a, b):
                          f"(vectors must have the same number of elements)")
     if not a._size:
         return 0
-    acc = _acc_dtype(type(a))
-    return _number(np.dot(a._a.reshape(-1).astype(acc, copy=False), b._a.reshape(-1).astype(acc, copy=False)))
+    # BLAS dot in the tensor's own type (sdot for floats; integer types wrap as TH's loop does)
+    return _number(np.dot(a._a.reshape(-1), b._a.reshape(-1)))
 
 
 _register("dot", [("T T", _dot)])

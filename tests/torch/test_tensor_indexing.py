@@ -84,3 +84,12 @@ def test_len_and_iteration(a):
 
 def test_string_key_reads_a_method(a):
     assert a["size"](1) == 2
+
+
+def test_numpy_asarray_views_the_elements(a):
+    import numpy as np
+
+    view = np.asarray(a)
+    view[0, 0] = 9
+    assert a[(1, 1)] == 9
+    assert np.asarray(a, dtype=np.int64).dtype == np.int64

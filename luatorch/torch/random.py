@@ -71,7 +71,7 @@ def _arg_error(op, argn, msg):
 
 
 # --- the C library's log/exp/tan/sin/cos, vectorised --------------------------------------
-# numpy's float64 sin/cos call the C library on most builds (checked below at import), but its
+# numpy's float64 sin/cos call the C library on most builds (checked on first use), but its
 # log/exp/tan are SIMD kernels that differ from glibc in the last bit for ~0.3% of inputs, and
 # Torch7's numbers came from glibc. So each value is first estimated to far better than double
 # precision; where the estimate lies within _MIDPOINT_BAND ulp of a rounding midpoint (where
@@ -415,10 +415,16 @@ class Generator(TorchObject):
         """int results (as int64) of THRandom_geometric: (int)(log(1-u) / log(p)) + 1."""
         _check_geometric(p)
         q = _libm("log", 1.0 - self._uniforms(n)) / math.log(p)
-        return np.trunc(q).astype(np.int64) + 1
+        return _c_int(q) + 1
 
     def _bernoullis(self, n, p):
         return (self._uniforms(n) <= p).astype(np.int64)
+
+
+def _c_int(q):
+    """C's (int) of doubles on x86-64: truncation; out of range gives INT_MIN (as int64)."""
+    q = np.trunc(q)
+    return np.where(np.abs(q) < 2.0 ** 31, q, -2.0 ** 31).astype(np.int64)
 
 
 def _check_geometric(p):
@@ -476,21 +482,29 @@ def manualSeed(*args):
 
 
 def seed(*args):
-    """torch.seed([gen]): reseed from /dev/urandom; returns the new seed."""
+    """torch.seed([gen]): reseed from /dev/urandom; returns the new seed (as a C long)."""
     gen, _ = _split_gen(args)
-    return gen._seed_from_os()
+    return _to_signed64(gen._seed_from_os())
 
 
 def initialSeed(*args):
-    """torch.initialSeed([gen]): the seed last given to manualSeed or chosen by seed."""
+    """torch.initialSeed([gen]): the seed last given to manualSeed or chosen by seed (the
+    wrapper returns it as a C long, so a seed of 2^63 or more reads negative)."""
     gen, _ = _split_gen(args)
-    return gen._initial_seed
+    return _to_signed64(gen._initial_seed)
 
 
 def getRNGState(*args):
-    """torch.getRNGState([gen]): a ByteTensor copy of TH's generator struct (5048 bytes)."""
-    gen, _ = _split_gen(args)
-    state = _tensor_module().ByteTensor(_STATE_BYTES)
+    """torch.getRNGState([gen,] [state]): a ByteTensor copy of TH's generator struct (5048
+    bytes), written into ``state`` (resized) when one is given."""
+    gen, rest = _split_gen(args)
+    tensor = _tensor_module()
+    if len(rest) > 1 or (rest and not isinstance(rest[0], tensor.ByteTensor)):
+        raise TypeError("getRNGState: expected ([gen,] [ByteTensor])")
+    state = rest[0] if rest else tensor.ByteTensor()
+    state.resize(_STATE_BYTES)
+    if not state.isContiguous():
+        raise _arg_error("getRNGState", 1, "RNG state needs to be contiguous")
     state._a[:] = np.frombuffer(gen._state_bytes(), np.uint8)
     return state
 
@@ -603,7 +617,7 @@ def geometric(*args):
     gen, rest = _split_gen(args)
     (p,) = _args("geometric", rest, (None,), required=1)
     _check_geometric(p)
-    return int(_c_call(math.log)(1 - gen._uniform()) / math.log(p)) + 1
+    return int(_c_int(_c_call(math.log)(1 - gen._uniform()) / math.log(p))) + 1
 
 
 def bernoulli(*args):

@@ -374,6 +374,19 @@ def test_seed_and_initial_seed():
     assert isinstance(s, int) and torch.initialSeed() == s
     torch.manualSeed(123)
     assert torch.initialSeed() == 123
+    # the seed is a C long both ways; only its low 32 bits seed the twister
+    torch.manualSeed(-1)
+    assert torch.initialSeed() == -1
+    a = torch.random()
+    torch.manualSeed(2 ** 32 - 1)
+    assert torch.random() == a
+
+
+def test_get_rng_state_into_a_given_tensor():
+    torch.manualSeed(3)
+    t = torch.ByteTensor(2)
+    assert torch.getRNGState(t) is t and t.nElement() == 5048
+    assert flat(t) == flat(torch.getRNGState())
 
 
 def test_generators_are_independent():

@@ -174,6 +174,10 @@ local function fill_from(t, kind, n, ...)
    return fill(t or {}, kind, n, ...)
 end
 
+function B.make_table(kind, n, ...)
+   return fill({}, kind, n, ...)
+end
+
 build_table = function(v)
    return fill_from(nil, py.expand(v))
 end
@@ -401,8 +405,11 @@ local function obj_tostring(p)
    return v
 end
 
+local index_call
+
 local function make_index(cm)
    return function(p, k)
+      if type(k) ~= 'string' then return index_call('getitem', p, k) end
       local ov = overrides[p]
       if ov ~= nil then
          local f = ov[k]
@@ -420,7 +427,10 @@ local function object_mt(cm, kind)
    local index = make_index(cm)
    local mt = {
       __index = index,
-      __newindex = function(p, k, v) return set_field(p, k, v, cm) end,
+      __newindex = function(p, k, v)
+         if type(k) ~= 'string' then return index_call('setitem', p, k, v) end
+         return set_field(p, k, v, cm)
+      end,
       __tostring = obj_tostring,
       __metatable = nil,
    }
@@ -432,7 +442,7 @@ local function object_mt(cm, kind)
 end
 
 -- Tensor keys: a Lua index table {2, {1, 3}, {}} becomes the Python tuple (2, [1, 3], []).
-local function index_call(fname, p, k, v)
+index_call = function(fname, p, k, v)
    before_python()
    local obj = handles[p]
    if type(k) == 'table' and handles[k] == nil then

@@ -22,7 +22,9 @@ _builtin_type = type
 class LuaError(RuntimeError):
     """An error raised by translated Lua code (``error(msg)``); ``pcall`` catches it."""
 
-    def __init__(self, value=None):
+    def __init__(self, value=None, where=None):
+        if where is not None and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = f"{where}: {tostring(value)}"   # as error() adds "file:line: " in Lua
         super().__init__(value)
         self.value = value
 
@@ -394,17 +396,17 @@ def _one(values):
 
 
 def find(s, pattern, init=1, plain=False):
-    """``string.find``: (start, end, captures...) 1-based, or None."""
+    """``string.find``: (start, end, captures...) 1-based, or (None, None) when not found."""
     init = _start_index(int(init), len(s))
     if init > len(s) + 1:
-        return None
+        return None, None
     if plain or not any(ch in pattern for ch in "^$*+?.([%-"):
         k = s.find(pattern, init - 1)
-        return None if k < 0 else (k + 1, k + len(pattern))
+        return (None, None) if k < 0 else (k + 1, k + len(pattern))
     rx, ncap, pos = lua_pattern(pattern)
     m = rx.search(s, init - 1)
     if m is None:
-        return None
+        return None, None
     caps = _captures(m, ncap, pos) if ncap else ()
     return (m.start() + 1, m.end()) + caps
 
@@ -542,8 +544,8 @@ def pcall(f, *args):
     return True, result
 
 
-def error(message=None, level=1):
-    raise LuaError(message)
+def error(message=None, level=1, where=None):
+    raise LuaError(message, where if level == 1 else None)
 
 
 def truthy(x):

@@ -287,6 +287,7 @@ class LuaSession:
         self._tset = B.tset
         self._tlen = B.tlen
         self._wrapv = B.wrapv
+        self._make_table = B.make_table
         self._U = B.U
         self._raw_equal = self.lua.eval("rawequal")
         prelude_src = (glue / "prelude.lua").read_text()
@@ -431,7 +432,7 @@ class LuaSession:
         if t is LuaMethod:
             return (None, v.function.fn if isinstance(v.function, LuaFunction) else v.function)
         if t is list or t is tuple or t is dict:
-            return ("T", v)
+            return (None, self._to_table(v))
         if isinstance(v, self._LuaObject):
             return (None, v)
         if isinstance(v, np.generic):
@@ -441,7 +442,7 @@ class LuaSession:
         if isinstance(v, types.MethodType) and isinstance(v.__func__, LuaFunction):
             return (None, v.__func__.fn)
         if isinstance(v, (list, tuple, dict)):
-            return ("T", v)
+            return (None, self._to_table(v))
         return (id(v), v)
 
     def marshal_store(self, v):
@@ -494,6 +495,27 @@ class LuaSession:
                 continue
             return False
         return True
+
+    def _to_table(self, v):
+        """A new Lua table from a Python list, tuple or dict (elements converted).
+
+        Built here rather than in Lua so that the container itself is never wrapped for Lua:
+        lupa keeps a slot for every Python object it ever wrapped, and results are transient.
+        """
+        if isinstance(v, dict):
+            flat = []
+            for k, x in v.items():
+                if isinstance(k, np.generic):
+                    k = k.item()
+                flat.append(k)
+                flat.extend(self.marshal(x))
+            return self._make_table("d", len(v), *flat)
+        if v and self._plain_nested(v):
+            return self.lua.table_from(list(v), recursive=True)
+        flat = []
+        for x in v:
+            flat.extend(self.marshal(x))
+        return self._make_table("a", len(v), *flat)
 
     def _expand(self, v):
         if isinstance(v, dict):

@@ -1,0 +1,255 @@
+"""LuaSession: the bridge's contract, checked with small Python classes of the tests' own."""
+
+import gc
+import io
+
+import numpy as np
+import pytest
+
+from luatorch.lua import LuaError, LuaSession, LuaTableDict
+from luatorch.torch.classes import TorchObject
+
+
+class Box(TorchObject):
+    """A Torch-named class whose __getitem__ must not hide its methods from Lua."""
+
+    __typename__ = "test.Box"
+
+    def __init__(self, *sizes):
+        self.sizes = list(sizes)
+        self.calls = []
+        self.items = []
+        self.record = {}
+
+    def size(self, dim=None):
+        self.calls.append(("size", dim))
+        return self.sizes[dim - 1] if dim is not None else tuple(self.sizes)
+
+    def __getitem__(self, key):
+        return ("item", key)
+
+    def same(self):
+        return self
+
+    def pair(self):
+        return 7, "seven"
+
+    def listed(self):
+        return [self, 1, "x"]
+
+    def mapping(self):
+        return {"a": 1, "b": [1, 2]}
+
+    def fail(self, what):
+        raise ValueError(f"Box.fail: bad {what}")
+
+    def twice(self):
+        return 2 * self.compute(3)
+
+    def compute(self, x):
+        return x
+
+    def numpy_scalars(self):
+        return np.float64(1.5), np.int64(3), np.bool_(True)
+
+
+@pytest.fixture
+def lua():
+    out = io.StringIO()
+    s = LuaSession(stdout=out)
+    s.out = out
+    s.set_global("Box", Box)
+    return s
+
+
+def test_methods_are_reached_even_when_the_class_has_getitem(lua):
+    b = Box(4, 5)
+    lua.set_global("b", b)
+    assert lua.eval("b:size(2)") == 5
+    assert b.calls == [("size", 2)]  # called once, with self = b
+    assert lua.eval("b[3]") == lua.eval("b[3]")  # items still reach __getitem__
+
+
+def test_missing_field_reads_nil_and_fields_write_through(lua):
+    b = Box()
+    lua.set_global("b", b)
+    assert lua.eval("b.nothing == nil")
+    lua.execute("b.extra = 12; b.sizes = {3, 4}")
+    assert b.extra == 12 and b.sizes == [3, 4]
+
+
+def test_one_identity_per_object(lua):
+    b = Box()
+    lua.set_global("b", b)
+    assert lua.eval("b:same() == b")
+    assert lua.eval("rawequal(b:same(), b)")
+    assert lua.eval("Box() ~= Box()")
+    assert lua.get_global("b") is b
+
+
+def test_tuples_return_as_multiple_values_and_lists_as_tables(lua):
+    lua.set_global("b", Box())
+    assert lua.execute("local n, s = b:pair(); return n, s") == (7, "seven")
+    assert lua.execute("""
+        local t = b:listed()
+        local count = 0
+        for i, v in ipairs(t) do count = count + i end
+        table.insert(t, 'more')
+        local a, one, x = unpack(t)
+        return type(t), #t, count, a == b, one, x
+    """) == ("table", 4, 6, True, 1, "x")
+    assert lua.execute("local m = b:mapping(); return m.a, #m.b, m.b[2]") == (1, 2, 2)
+
+
+def test_numpy_scalars_become_lua_values(lua):
+    lua.set_global("b", Box())
+    assert lua.execute("local a, b, c = b:numpy_scalars(); return type(a), type(b), c") == \
+        ("number", "number", True)
+
+
+def test_lua_tables_reach_python_as_lists_and_live_dicts(lua):
+    seen = []
+    lua.set_global("keep", lambda x: seen.append(x))
+    lua.execute("box = Box(); keep({1, 2, {3, 4}}); keep({box, box}); keep({lr = 0.1}); keep({})")
+    assert seen[0] == [1, 2, [3, 4]]
+    assert seen[1][0] is seen[1][1] and isinstance(seen[1][0], Box)
+    state = seen[2]
+    assert isinstance(state, dict) and state["lr"] == 0.1 and state.get("t") is None
+    assert isinstance(seen[3], LuaTableDict) and bool(seen[3])  # a Lua table is always true
+
+
+def test_state_written_by_python_is_seen_by_lua(lua):
+    def step(state):
+        state["counter"] = state.get("counter", 0) + 1
+        state.setdefault("history", []).append(state["counter"])
+        state["box"] = state.get("box") or Box()
+
+    lua.set_global("step", step)
+    assert lua.execute("""
+        local state = {}
+        step(state); step(state)
+        return state.counter, torch.type(state.box), state.box == state.box
+    """) == (2, "test.Box", True)
+
+
+def test_list_fields_are_live_in_both_directions(lua):
+    b = Box()
+    b.items = [Box(), Box()]
+    lua.set_global("b", b)
+    lua.execute("""
+        items = b.items
+        assert(#items == 2 and items == b.items)
+        table.insert(b.items, Box(9))
+    """)
+    b.size()  # any call: the Lua change has reached Python before it
+    lua.execute("b:same()")
+    assert len(b.items) == 3 and b.items[2].sizes == [9]
+    lua.execute("b.items[#b.items] = nil; b:same()")
+    assert len(b.items) == 2
+    lua.set_global("grow", lambda box: box.items.append(Box()))
+    assert lua.eval("(function() grow(b); return #items end)()") == 3
+
+
+def test_python_error_is_a_lua_error_at_the_calling_line(lua):
+    lua.set_global("b", Box())
+    ok, msg = lua.execute("""local ok, err = pcall(function()
+        b:fail('thing')
+    end)
+    return ok, err""", "=snippet")
+    assert ok is False
+    assert msg == "snippet:2: Box.fail: bad thing"
+    with pytest.raises(LuaError) as info:
+        lua.execute("local x = 1\nb:fail('input')", "@script.lua")
+    assert str(info.value.value) == "script.lua:2: Box.fail: bad input"
+    assert "Traceback" not in str(info.value)
+
+
+def test_debug_mode_adds_the_python_traceback():
+    s = LuaSession(debug=True)
+    s.set_global("b", Box())
+    ok, msg = s.execute("return pcall(function() b:fail('x') end)")
+    assert not ok and "Python traceback" in msg and "ValueError" in msg
+
+
+def test_lua_error_in_a_callback_surfaces_in_python_with_its_traceback(lua):
+    f = lua.eval("function(x) if x > 1 then error('too big: ' .. x) end return x, x + 1 end")
+    assert f(1) == (1, 2)
+    with pytest.raises(LuaError) as info:
+        f(5)
+    assert "too big: 5" in str(info.value.value)
+    assert "stack traceback" in info.value.lua_traceback
+
+
+def test_lua_subclass_overrides_reach_python_code(lua):
+    lua.execute("""
+        local Sub, parent = torch.class('test.SubBox', 'test.Box')
+        function Sub:__init(n)
+           parent.__init(self, n, n)
+           self.tag = 'sub'
+        end
+        function Sub:compute(x) return parent.compute(self, x) * 10 end
+    """)
+    obj = lua.eval("test.SubBox(3)")
+    assert isinstance(obj, Box) and obj.sizes == [3, 3] and obj.tag == "sub"
+    assert obj.twice() == 60  # Python's twice() called the Lua compute()
+    assert lua.eval("test.SubBox(2):compute(4)") == 40
+    assert lua.eval("torch.type(test.SubBox(1))") == "test.SubBox"
+
+
+def test_other_lua_runtimes_without_ffi():
+    s = LuaSession(lua="5.1")
+    assert s.execute("local t = torch.Tensor(3); t[2] = 5; return t[2], (#t)[1], t:size(1)") == \
+        (5, 3, 3)
+    with pytest.raises(ValueError):
+        LuaSession(lua="6.0")
+
+
+def test_ffi_views_follow_resize_and_views(lua):
+    assert lua.execute("""
+        local x = torch.Tensor(2):fill(1)
+        x[2] = 3
+        x:resize(1000)          -- may move the storage
+        x[1000] = 7
+        local y = x:narrow(1, 999, 2)
+        y[1] = 5
+        local s = 0
+        for i = 1, 1000 do s = s + (i == 2 and 0 or 0) end
+        return x[2], x[999], y[2], x:storage():size()
+    """) == (3, 5, 7, 1000)
+
+
+def _lua_memory(s):
+    return s.execute("collectgarbage(); collectgarbage(); return collectgarbage('count')")
+
+
+def test_training_loop_from_lua_keeps_a_flat_memory():
+    s = LuaSession(stdout=io.StringIO())
+    s.execute("""
+        require 'nn'; require 'optim'
+        model = nn.Sequential():add(nn.Linear(4, 8)):add(nn.Tanh()):add(nn.Linear(8, 2))
+        model:add(nn.LogSoftMax())
+        criterion = nn.ClassNLLCriterion()
+        params, grads = model:getParameters()
+        x = torch.randn(5, 4); y = torch.Tensor{1, 2, 1, 2, 2}
+        state = {learningRate = 0.01}
+        function train(n)
+           for i = 1, n do
+              optim.sgd(function(p)
+                 grads:zero()
+                 local out = model:forward(x)
+                 local f = criterion:forward(out, y)
+                 model:backward(x, criterion:backward(out, y))
+                 return f, grads
+              end, params, state)
+           end
+        end
+    """)
+    train = s.eval("train")
+    train(200)
+    gc.collect()
+    lua_before, py_before = _lua_memory(s), len(gc.get_objects())
+    train(600)
+    gc.collect()
+    lua_after, py_after = _lua_memory(s), len(gc.get_objects())
+    assert lua_after - lua_before < 64  # KB
+    assert py_after - py_before < 200

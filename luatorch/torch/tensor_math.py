@@ -362,8 +362,7 @@ class _Op:
         return impl(*full)
 
     def _fail(self, cls, mode, args):
-        shown = args[1:] if mode == "m" else args
-        raise TypeError(f"{self.name}: invalid arguments: {' '.join(_type_name(a) for a in shown)}\n"
+        raise TypeError(f"{self.name}: invalid arguments: {' '.join(_type_name(a) for a in args)}\n"
                         f"expected arguments: {self._help(cls, mode)}")
 
     def call_method(self, obj, args):

@@ -459,7 +459,7 @@ class File(TorchObject):
             # the tokens are all whole when the window ends at a space or at the end of the file;
             # with more than n tokens the first n are whole anyway
             complete = eof or data[-1:] in (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
-            if len(tokens) > n or complete:
+            if len(tokens) > n or (len(tokens) == n and complete) or eof:
                 break
             w *= 2
         if len(tokens) > n:

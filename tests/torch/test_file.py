@@ -225,3 +225,18 @@ def test_pipe_file_reads_and_writes(tmp_path):
 def test_files_are_torch_classes():
     assert torch.type(torch.MemoryFile()) == "torch.MemoryFile"
     assert torch.isTypeOf(torch.MemoryFile(), "torch.File")
+
+
+@pytest.mark.parametrize("width", [1, 7, 40, 300])
+def test_ascii_array_reads_whatever_the_token_layout(width, tmp_path):
+    """Arrays whose text does not fit the first look-ahead window, ending anywhere in it."""
+    ints = [i * 10 ** width + 1 for i in range(200)]
+    values = np.array([float(v) for v in ints])
+    text = " ".join(str(v) for v in ints) + "\n7\n"
+    path = tmp_path / "a.txt"
+    path.write_text(text)
+    for f in (torch.DiskFile(str(path), "r"),
+              torch.MemoryFile(torch.CharStorage(np.frombuffer(text.encode() + b"\0", np.int8)), "r")):
+        got = f.readDouble(200).data
+        np.testing.assert_array_equal(got, values)
+        assert f.readInt() == 7

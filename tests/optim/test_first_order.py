@@ -398,3 +398,25 @@ def test_matrix_parameters():
         y = torch.Tensor([[1.0, 2.0], [3.0, 4.0]])
         method(opfunc, y, {"learningRate": 0.01})
         assert y.size(1) == 2 and y.size(2) == 2
+
+
+@pytest.mark.parametrize("method", [optim.sgd, optim.adam, optim.adagrad, optim.rmsprop,
+                                    optim.nag, optim.adadelta, optim.rprop, optim.lbfgs])
+def test_non_contiguous_parameters_are_updated_through_the_view(method):
+    # x is a column of a matrix: the update must land in the matrix's storage
+    whole = torch.Tensor([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]])
+    column = whole.select(2, 1)
+    assert not column.isContiguous()
+    reference = torch.Tensor([1.0, 2.0, 3.0])
+
+    def opfunc(p):
+        g = torch.Tensor(3)
+        g._a[...] = 2 * p._a
+        return float((p._a ** 2).sum()), g
+
+    config_a, config_b = {"learningRate": 0.1}, {"learningRate": 0.1}
+    for _ in range(3):
+        assert method(opfunc, column, config_a)[0] is column
+        method(opfunc, reference, config_b)
+    np.testing.assert_array_equal(whole._a[:, 0], reference._a)
+    np.testing.assert_array_equal(whole._a[:, 1], [10.0, 20.0, 30.0])

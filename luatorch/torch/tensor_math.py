@@ -1317,6 +1317,21 @@ _register("bmm", [("r T T", _bmm)])
 _register("ger", [("r T T", _ger)])
 
 
+def _match(res, m1, m2, gain=1):
+    """r[i][j] = gain * sum_k (m1[i][k] - m2[j][k])^2, rows taken over the remaining elements."""
+    n1, n2 = m1._size[0], m2._size[0]
+    a = np.ascontiguousarray(m1._a).reshape(n1, -1)
+    b = np.ascontiguousarray(m2._a).reshape(n2, -1)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"match: m1 and m2 must have the same inner vector dim "
+                         f"({_desc(m1)} and {_desc(m2)})")
+    diff = a[:, None, :] - b[None, :, :]
+    return _write(res, _val(type(res), gain) * np.sum(diff * diff, axis=2))
+
+
+_register("match", [("r T T N=1", _match)])
+
+
 def _cross(res, a, b, dim=0):
     if a._size != b._size:
         raise ValueError(f"cross: inconsistent tensor sizes {_desc(a)} and {_desc(b)}")

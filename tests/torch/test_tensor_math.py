@@ -4,6 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from luatorch import torch
 
@@ -571,3 +574,32 @@ def test_var_std_along_dimension_use_th_formula():
     assert np.allclose(vals(x.std(2, True)), [[math.sqrt(1.25)], [0]])
     f = torch.FloatTensor([[1, 2], [3, 4]])
     assert torch.type(f.mean(1)) == "torch.FloatTensor" and vals(f.mean(1)) == [[2, 3]]
+
+
+def test_match_squared_distances():
+    r = torch.match(T([[0, 0], [1, 1]]), T([[1, 0]]), 2)
+    assert vals(r) == [[2], [2]]
+
+
+# --- agreement with numpy on random shapes, contiguous or not ---------------------------------
+_arrays = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=5),
+                     elements=st.floats(-100, 100, allow_nan=False))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_arrays, st.booleans(), st.integers(1, 3))
+def test_elementwise_and_reductions_agree_with_numpy(arr, transpose, dim):
+    t = torch.Tensor(arr.copy())
+    if transpose:  # a strided view
+        t = t.transpose(1, 2)
+        arr = np.swapaxes(arr, 0, 1)
+    dim = min(dim, t.dim())
+    assert np.allclose(vals(torch.add(t, 2, t)), arr * 3)
+    assert np.allclose(vals(torch.cmul(t, t)), arr * arr)
+    assert np.allclose(vals(t.sum(dim)), arr.sum(axis=dim - 1, keepdims=True))
+    v, i = t.max(dim)
+    assert np.allclose(vals(v), arr.max(axis=dim - 1, keepdims=True))
+    picked = np.take_along_axis(arr, np.asarray(i._a) - 1, axis=dim - 1)
+    assert np.allclose(picked, vals(v))
+    assert t.sum() == pytest.approx(arr.sum(), rel=1e-12, abs=1e-9)
+    assert np.allclose(vals(t.clone().clamp(-10, 10)), np.clip(arr, -10, 10))

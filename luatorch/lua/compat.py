@@ -11,9 +11,32 @@ import math
 import re
 import sys
 
-__all__ = ["print", "write", "tostring", "tonumber", "type", "format", "find", "match",
-           "gmatch", "gsub", "sub", "rep", "char", "numeric_for", "pairs", "concat", "sort",
-           "unpack", "pcall", "error", "LuaError", "length", "index", "truthy"]
+__all__ = [
+    "LuaError",
+    "char",
+    "concat",
+    "error",
+    "find",
+    "format",
+    "gmatch",
+    "gsub",
+    "index",
+    "length",
+    "match",
+    "numeric_for",
+    "pairs",
+    "pcall",
+    "print",
+    "rep",
+    "sort",
+    "sub",
+    "tonumber",
+    "tostring",
+    "truthy",
+    "type",
+    "unpack",
+    "write",
+]
 
 _builtin_print = print
 _builtin_type = type
@@ -40,7 +63,7 @@ def number_to_string(x):
     x = float(x)
     if math.isnan(x):
         return "nan" if math.copysign(1, x) > 0 else "-nan"
-    return "%.14g" % x
+    return f"{x:.14g}"
 
 
 def tostring(x):
@@ -78,15 +101,15 @@ def tonumber(x, base=None):
             return int(s, 16)
         if re.fullmatch(r"[+-]?\d+", s):
             return int(s)
-        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", s, re.I) and \
-                not re.search("inf|nan", s, re.I):
+        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", s, re.IGNORECASE) and \
+                not re.search("inf|nan", s, re.IGNORECASE):
             return float(s)
     except ValueError:
         pass
     return None
 
 
-def type(x):  # noqa: A001 - Lua's name
+def type(x):
     """Lua's ``type``: "nil", "boolean", "number", "string", "table", "function" or "userdata"."""
     if x is None:
         return "nil"
@@ -152,7 +175,7 @@ def _print_table(obj, out, depth=0, max_depth=5):
     out.append(" " * tab + "}")
 
 
-def print(*values):  # noqa: A001 - Lua's print, as th (trepl) prints
+def print(*values):
     """Print as Torch's ``th`` does: scalars tab-terminated on one line, torch objects with their
     ``tostring`` on a line each, plain tables recursively."""
     parts = []
@@ -185,7 +208,7 @@ def write(*values):
 _SPEC = re.compile(r"%([-+ #0]*)(\d*)(?:\.(\d*))?([diouxXeEfFgGqsca%])")
 
 
-def format(fmt, *args):  # noqa: A001 - Lua's string.format
+def format(fmt, *args):
     """``string.format`` with Lua's conversions (``%d`` truncates, ``%s`` uses ``tostring``,
     ``%q`` quotes)."""
     out = []
@@ -369,7 +392,7 @@ def lua_pattern(p):
             atom += {"*": "*", "+": "+", "?": "?", "-": "*?"}[q]
             i += 1
         out.append(atom)
-    compiled = re.compile("".join(out), re.S)
+    compiled = re.compile("".join(out), re.DOTALL)
     position_groups = {g for g in range(1, ncap + 1) if f"(?P<{_group(g)}>)" in "".join(out)}
     _pattern_cache[p] = (compiled, ncap, position_groups)
     return _pattern_cache[p]

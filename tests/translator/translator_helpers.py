@@ -1,0 +1,71 @@
+"""Helpers for the translator's tests: run Lua (LuaJIT through lupa, or the project's ``th``)
+and run translated Python, both capturing what they print."""
+
+import contextlib
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TH = ROOT / ".venv" / "bin" / "th"
+
+# A Lua print that writes as th's (trepl's) print does for scalars: each value's tostring
+# followed by a tab, then a newline; io.write with Lua's number formatting.
+_LUA_PRELUDE = r"""
+local out = {}
+_OUT = out
+function print(...)
+  local n = select('#', ...)
+  for i = 1, n do out[#out + 1] = tostring((select(i, ...))) .. '\t' end
+  out[#out + 1] = '\n'
+end
+io = io or {}
+io.write = function(...)
+  for i = 1, select('#', ...) do out[#out + 1] = tostring((select(i, ...))) end
+end
+"""
+
+
+def run_luajit(source):
+    """Run plain Lua (no torch) on LuaJIT 2.1 and return what it printed."""
+    from lupa import luajit21
+
+    lua = luajit21.LuaRuntime(unpack_returned_tuples=True)
+    lua.execute(_LUA_PRELUDE)
+    lua.execute(source)
+    out = lua.globals()._OUT
+    return "".join(out[i] for i in range(1, len(out) + 1))
+
+
+def run_python(code):
+    """Execute translated Python in a fresh namespace and return what it printed."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(compile(code, "<translated>", "exec"), {"__name__": "__main__"})
+    return buf.getvalue()
+
+
+def run_th(path, cwd=None):
+    r = subprocess.run([str(TH), str(path)], check=False, capture_output=True, text=True, timeout=300, cwd=cwd)
+    return r.returncode, r.stdout, r.stderr
+
+
+def normalise(text):
+    """Outputs are compared line by line without trailing whitespace (trepl ends each
+    value with a tab, Python's own print does not)."""
+    return [line.rstrip() for line in text.rstrip("\n").split("\n")]
+
+
+def body(code):
+    """The translation without its import lines (what a construct test compares)."""
+    lines = [l for l in code.split("\n") if not l.startswith(("from luatorch", "import "))]
+    return "\n".join(lines).strip("\n")
+
+
+@pytest.fixture
+def th():
+    if not TH.exists():
+        pytest.skip("the bridge's th is not installed")
+    return TH

@@ -1,0 +1,103 @@
+"""Translate Lua Torch7 scripts into equivalent, readable Python that uses ``luatorch``.
+
+    >>> from translator import translate
+    >>> print(translate("local x = torch.Tensor{1, 2}\\nprint(x:size(1))").code)
+
+The passes and their order are listed once, in ``PASSES`` below:
+
+1. ``parse``    tree-sitter-lua → the Lua syntax tree (``luaast``), comments kept aside
+2. ``scopes``   names → symbols (locals, upvalues, globals), Python names, nonlocal/global
+3. ``types``    arrays vs records, tensors, numbers, strings; function return counts
+4. ``emit``     the Python syntax tree (libcst), comments and blank lines at their lines
+5. ``format``   black
+6. ``linemap``  Python line → Lua line for every statement (``Translation.line_map``)
+
+What cannot be translated faithfully becomes ``# TODO(translate): <reason>`` at its line and is
+listed in ``Translation.todos`` (the command exits non-zero for them unless ``--allow-todo``).
+"""
+
+from dataclasses import dataclass, field
+
+__all__ = ["PASSES", "LuaSyntaxError", "Translation", "translate"]
+
+
+@dataclass
+class Translation:
+    code: str                                   # the Python source
+    filename: str = "<stdin>"
+    todos: list = field(default_factory=list)   # [(lua line, reason)]
+    line_map: dict = field(default_factory=dict)  # {python line: lua line}
+
+    def lua_line(self, python_line):
+        """The Lua line that Python line ``python_line`` was translated from (or None)."""
+        best = None
+        for p in sorted(self.line_map):
+            if p > python_line:
+                break
+            best = self.line_map[p]
+        return best
+
+
+def _parse(state):
+    from .parse import parse
+
+    state["chunk"] = parse(state["source"], state["filename"])
+
+
+def _scopes(state):
+    from .scopes import resolve
+
+    state["resolver"] = resolve(state["chunk"])
+
+
+def _types(state):
+    from .types import infer
+
+    state["inference"] = infer(state["chunk"])
+
+
+def _emit(state):
+    from .emit import Emitter
+
+    emitter = Emitter(state["chunk"], state["inference"], state["filename"])
+    state["module"] = emitter.module()
+    state["emitter"] = emitter
+    state["raw_code"] = state["module"].code
+
+
+def _format(state):
+    import black
+
+    try:
+        state["code"] = black.format_str(state["raw_code"], mode=black.Mode(line_length=100))
+    except Exception as exc:  # a bug in the emitter: keep the unformatted code visible
+        raise RuntimeError(f"translator produced invalid Python ({exc}):\n{state['raw_code']}") from exc
+
+
+def _linemap(state):
+    from . import linemap
+
+    state["line_map"] = linemap.build(state["module"], state["emitter"].line_of, state["code"])
+
+
+PASSES = [
+    ("parse", _parse),
+    ("scopes", _scopes),
+    ("types", _types),
+    ("emit", _emit),
+    ("format", _format),
+    ("linemap", _linemap),
+]
+
+
+def translate(source, filename="<stdin>"):
+    """Translate Lua source text; raises ``LuaSyntaxError`` for bad Lua."""
+    state = {"source": source, "filename": filename}
+    for _name, run in PASSES:
+        run(state)
+    todos = sorted(set(state["emitter"].todos))
+    return Translation(code=state["code"], filename=filename, todos=todos,
+                       line_map=state["line_map"])
+
+
+from .parse import LuaSyntaxError

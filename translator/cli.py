@@ -1,0 +1,182 @@
+"""``luatorch translate FILE_OR_DIR [-o OUT] [--check] [--allow-todo] [--map]``.
+
+* a file: its translation goes to OUT (or stdout); local modules it ``require``s are
+  translated next to it;
+* a directory: every ``.lua`` file under it, into OUT (default: beside each source);
+* no file: Lua from stdin, Python to stdout.
+
+``--check`` runs the Lua original with ``th`` and the translation with Python and compares
+their standard output; an error in the translation is shown with the Lua line it came from.
+``--map`` also writes ``OUT.map.json`` ({python line: lua line}).
+Exit status: 0 done (and outputs agree), 1 outputs differ or a run failed, 2 bad input
+(syntax error, missing file), 3 the translation has TODOs (unless ``--allow-todo``).
+"""
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import LuaSyntaxError, translate
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="luatorch translate",
+                                description="Translate Lua Torch7 scripts into Python that uses luatorch.")
+    p.add_argument("source", nargs="?", help="a .lua file or a directory (default: stdin)")
+    p.add_argument("-o", "--output", help="output file (for a file) or directory (for a directory)")
+    p.add_argument("--check", action="store_true",
+                   help="run the Lua original under th and the translation under Python; compare outputs")
+    p.add_argument("--allow-todo", action="store_true",
+                   help="exit 0 even when parts could not be translated faithfully")
+    p.add_argument("--map", action="store_true", help="also write OUT.map.json (Python line -> Lua line)")
+    p.add_argument("--th", default=None, help="the th command for --check (default: th beside this Python)")
+    return p
+
+
+def _report_todos(translation, path, err):
+    for line, reason in translation.todos:
+        print(f"{path}:{line}: TODO(translate): {reason}", file=err)
+
+
+def _local_requires(lua_path):
+    """Local modules a script requires (``require 'models.lstm'`` -> models/lstm.lua)."""
+    text = Path(lua_path).read_text(encoding="utf-8", errors="replace")
+    found = []
+    for m in re.finditer(r"""\brequire\s*\(?\s*['"]([\w.]+)['"]""", text):
+        rel = Path(*m.group(1).split(".")).with_suffix(".lua")
+        candidate = Path(lua_path).parent / rel
+        if candidate.exists():
+            found.append((candidate, rel))
+    return found
+
+
+def _translate_file(src, out, args, err, written):
+    try:
+        tr = translate(Path(src).read_text(encoding="utf-8"), str(src))
+    except LuaSyntaxError as exc:
+        print(str(exc), file=err)
+        return None, 2
+    except OSError as exc:
+        print(f"luatorch translate: {exc}", file=err)
+        return None, 2
+    _report_todos(tr, src, err)
+    if out is None:
+        sys.stdout.write(tr.code)
+    else:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(tr.code, encoding="utf-8")
+        if args.map:
+            Path(str(out) + ".map.json").write_text(json.dumps(
+                {"source": str(src), "lines": {str(k): v for k, v in tr.line_map.items()}}))
+    written[str(src)] = tr
+    return tr, 0
+
+
+def _find_th(explicit):
+    if explicit:
+        return explicit
+    beside = Path(sys.executable).parent / "th"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("th")
+
+
+def _normalise(text):
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
+
+
+def _map_traceback(stderr, py_path, translation, lua_path):
+    """Point each traceback line in the translated file at its Lua line too."""
+    def repl(m):
+        lua_line = translation.lua_line(int(m.group(2)))
+        suffix = f" (lua: {lua_path}:{lua_line})" if lua_line else ""
+        return m.group(0) + suffix
+    pattern = re.compile(r'File "(' + re.escape(str(py_path)) + r')", line (\d+)')
+    return pattern.sub(repl, stderr)
+
+
+def _check(lua_path, py_path, translation, args, err):
+    th = _find_th(args.th)
+    if th is None:
+        print("luatorch translate --check: no 'th' command found (pass --th)", file=err)
+        return 1
+    lua = subprocess.run([th, str(lua_path)], check=False, capture_output=True, text=True, timeout=600)
+    py = subprocess.run([sys.executable, str(py_path)], check=False, capture_output=True, text=True, timeout=600)
+    if py.returncode != 0:
+        print(f"{lua_path}: the translation failed (exit {py.returncode}):", file=err)
+        print(_map_traceback(py.stderr, py_path, translation, lua_path).rstrip(), file=err)
+    if lua.returncode != 0:
+        print(f"{lua_path}: th failed (exit {lua.returncode}):\n{lua.stderr.rstrip()}", file=err)
+    a, b = _normalise(lua.stdout), _normalise(py.stdout)
+    if a == b and lua.returncode == py.returncode == 0:
+        print(f"{lua_path}: outputs agree ({len(a.splitlines())} lines)", file=err)
+        return 0
+    if a != b:
+        la, lb = a.split("\n"), b.split("\n")
+        for i in range(max(len(la), len(lb))):
+            x = la[i] if i < len(la) else "<end of output>"
+            y = lb[i] if i < len(lb) else "<end of output>"
+            if x != y:
+                print(f"{lua_path}: outputs differ at line {i + 1}\n  th:     {x}\n  python: {y}", file=err)
+                break
+    return 1
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    err = sys.stderr
+    written = {}
+    status = 0
+    if args.source is None:
+        source = sys.stdin.read()
+        try:
+            tr = translate(source, "<stdin>")
+        except LuaSyntaxError as exc:
+            print(str(exc), file=err)
+            return 2
+        _report_todos(tr, "<stdin>", err)
+        if args.output:
+            Path(args.output).write_text(tr.code, encoding="utf-8")
+        else:
+            sys.stdout.write(tr.code)
+        return 3 if tr.todos and not args.allow_todo else 0
+    src = Path(args.source)
+    if not src.exists():
+        print(f"luatorch translate: {src}: no such file or directory", file=err)
+        return 2
+    jobs = []   # (lua path, python path or None)
+    if src.is_dir():
+        out_dir = Path(args.output) if args.output else src
+        for f in sorted(src.rglob("*.lua")):
+            jobs.append((f, out_dir / f.relative_to(src).with_suffix(".py")))
+    else:
+        out = Path(args.output) if args.output else None
+        if args.check and out is None:
+            tmp = tempfile.mkdtemp(prefix="luatorch-translate-")
+            out = Path(tmp) / (src.stem + ".py")
+        jobs.append((src, out))
+        base = out.parent if out is not None else None
+        if base is not None:
+            for dep, rel in _local_requires(src):
+                jobs.append((dep, base / rel.with_suffix(".py")))
+    done = set()
+    for lua_path, py_path in jobs:
+        if str(lua_path) in done:
+            continue
+        done.add(str(lua_path))
+        tr, code = _translate_file(lua_path, py_path, args, err, written)
+        status = max(status, code)
+        if tr is not None and tr.todos and not args.allow_todo:
+            status = max(status, 3)
+    if args.check and status in (0, 3):
+        lua_path, py_path = jobs[0]
+        if not src.is_dir() and str(lua_path) in written:
+            env_ok = _check(lua_path, py_path, written[str(lua_path)], args, err)
+            if env_ok != 0:
+                status = 1 if status == 0 else status
+    return status

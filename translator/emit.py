@@ -1,0 +1,1606 @@
+"""Pass 4: emit — build a Python syntax tree (libcst) from the analysed Lua tree.
+
+Every expression becomes a libcst node (never pasted text); comments and blank lines are put
+back at their Lua lines; each emitted statement remembers its Lua line (``line_of``), which
+``translator.linemap`` turns into the Python→Lua line map after formatting.
+"""
+
+import math
+
+import libcst as cst
+
+from . import library as L
+from . import luaast as A
+from .types import (
+    NUMERIC,
+    first,
+    is_dict,
+    is_int,
+    is_list,
+    is_number,
+    is_str,
+)
+
+# --- small libcst builders ---------------------------------------------------------------------
+
+
+def name(s):
+    return cst.Name(s)
+
+
+def attr(value, a):
+    return cst.Attribute(value=wrap(value, 16), attr=cst.Name(a))
+
+
+def dotted(path):
+    parts = path.split(".")
+    node = name(parts[0])
+    for p in parts[1:]:
+        node = attr(node, p)
+    return node
+
+
+def arg(v, star=""):
+    return cst.Arg(value=v, star=star)
+
+
+def call(func, *args, **kwargs):
+    if isinstance(func, str):
+        func = dotted(func)
+    func = wrap(func, 16)
+    items = [a if isinstance(a, cst.Arg) else arg(a) for a in args]
+    for k, v in kwargs.items():
+        items.append(cst.Arg(value=v, keyword=cst.Name(k),
+                             equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                   whitespace_after=cst.SimpleWhitespace(""))))
+    return cst.Call(func=func, args=items)
+
+
+def py_string(s):
+    """A Python string literal for ``s`` (double quotes, escapes as needed)."""
+    body = repr(s)
+    if body.startswith("'"):
+        inner = body[1:-1].replace("\\'", "'").replace('"', '\\"')
+        body = '"' + inner + '"'
+    return body
+
+
+def string(s):
+    return cst.SimpleString(py_string(s))
+
+
+def number(value, text=None):
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int):
+        node = cst.Integer(str(abs(value)) if text is None or not text.lstrip("-").isdigit()
+                           else text.lstrip("-"))
+        if text and text.lower().startswith("0x"):
+            node = cst.Integer(text.lower())
+        return node if value >= 0 else cst.UnaryOperation(operator=cst.Minus(), expression=node)
+    if math.isnan(value):
+        _MATH_USED.append(True)
+        return attr(name("math"), "nan")
+    if value in (float("inf"), float("-inf")):
+        _MATH_USED.append(True)
+        node = attr(name("math"), "inf")
+        return node if value > 0 else cst.UnaryOperation(operator=cst.Minus(), expression=node)
+    t = text if text and _valid_float_literal(text) else repr(abs(value))
+    node = cst.Float(t.lstrip("-"))
+    return node if value >= 0 and not t.startswith("-") else cst.UnaryOperation(
+        operator=cst.Minus(), expression=node)
+
+
+def _valid_float_literal(text):
+    try:
+        compile(text, "<lit>", "eval")
+        return not text.lower().startswith("0x") and float(text) == float(text)
+    except (SyntaxError, ValueError):
+        return False
+
+
+_MATH_USED = []   # number() needed ``math`` (math.inf / math.nan); the emitter imports it
+
+NONE = cst.Name("None")
+TRUE = cst.Name("True")
+FALSE = cst.Name("False")
+
+_PREC = {cst.Or: 2, cst.And: 3, cst.BitOr: 6, cst.BitXor: 7, cst.BitAnd: 8, cst.LeftShift: 9,
+         cst.RightShift: 9, cst.Add: 10, cst.Subtract: 10, cst.Multiply: 11, cst.Divide: 11,
+         cst.FloorDivide: 11, cst.Modulo: 11, cst.MatrixMultiply: 11, cst.Power: 13}
+
+
+def prec(node):
+    if getattr(node, "lpar", None):
+        return 20
+    if isinstance(node, cst.Lambda):
+        return 0
+    if isinstance(node, cst.IfExp):
+        return 1
+    if isinstance(node, cst.BooleanOperation):
+        return _PREC[type(node.operator)]
+    if isinstance(node, cst.UnaryOperation):
+        return 4 if isinstance(node.operator, cst.Not) else 12
+    if isinstance(node, cst.Comparison):
+        return 5
+    if isinstance(node, cst.BinaryOperation):
+        return _PREC[type(node.operator)]
+    if isinstance(node, (cst.Integer, cst.Float)) :
+        return 20
+    return 20
+
+
+def parens(node):
+    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def wrap(node, min_prec):
+    return parens(node) if prec(node) < min_prec else node
+
+
+_BINOPS = {"+": cst.Add, "-": cst.Subtract, "*": cst.Multiply, "/": cst.Divide, "%": cst.Modulo,
+           "^": cst.Power, "//": cst.FloorDivide, "&": cst.BitAnd, "|": cst.BitOr,
+           "~": cst.BitXor, "<<": cst.LeftShift, ">>": cst.RightShift}
+_CMPS = {"==": cst.Equal, "~=": cst.NotEqual, "<": cst.LessThan, ">": cst.GreaterThan,
+         "<=": cst.LessThanEqual, ">=": cst.GreaterThanEqual}
+
+
+def binop(left, op, right):
+    operator = _BINOPS[op]() if isinstance(op, str) else op
+    p = _PREC[type(operator)]
+    if isinstance(operator, cst.Power):
+        left, right = wrap(left, p + 1), wrap(right, p)
+        if isinstance(left, cst.UnaryOperation):
+            left = parens(left)
+    else:
+        left, right = wrap(left, p), wrap(right, p + 1)
+    return cst.BinaryOperation(left=left, operator=operator, right=right)
+
+
+def compare(left, op, right):
+    operator = {"is": cst.Is, "is not": cst.IsNot, "in": cst.In}.get(op) or _CMPS[op]
+    return cst.Comparison(left=wrap(left, 6), comparisons=[
+        cst.ComparisonTarget(operator=operator(), comparator=wrap(right, 6))])
+
+
+def boolop(left, op, right):
+    operator = cst.And() if op == "and" else cst.Or()
+    p = _PREC[type(operator)]
+    return cst.BooleanOperation(left=wrap(left, p), operator=operator, right=wrap(right, p + 1))
+
+
+def not_(x):
+    return cst.UnaryOperation(operator=cst.Not(), expression=wrap(x, 4))
+
+
+def neg(x):
+    return cst.UnaryOperation(operator=cst.Minus(), expression=wrap(x, 12))
+
+
+def ifexp(test, body, orelse):
+    return cst.IfExp(test=wrap(test, 2), body=wrap(body, 2), orelse=wrap(orelse, 1))
+
+
+def subscript(value, *indices, trailing_comma=False):
+    elems = [cst.SubscriptElement(slice=cst.Index(value=i)) for i in indices]
+    if trailing_comma:
+        elems[-1] = elems[-1].with_changes(comma=cst.Comma())
+    return cst.Subscript(value=wrap(value, 16), slice=elems)
+
+
+def slice_(value, lower=None, upper=None):
+    return cst.Subscript(value=wrap(value, 16),
+                         slice=[cst.SubscriptElement(slice=cst.Slice(lower=lower, upper=upper))])
+
+
+def expr_stmt(e):
+    return cst.Expr(value=e)
+
+
+def assign(targets, value):
+    if len(targets) == 1:
+        target = targets[0]
+    else:
+        target = cst.Tuple([cst.Element(t) for t in targets], lpar=[], rpar=[])
+    return cst.Assign(targets=[cst.AssignTarget(target=target)], value=value)
+
+
+def tuple_(items):
+    if len(items) == 1:
+        return cst.Tuple([cst.Element(items[0], comma=cst.Comma())])
+    return cst.Tuple([cst.Element(i) for i in items], lpar=[], rpar=[])
+
+
+def plus_one(e):
+    """``e + 1`` simplified for literals."""
+    if isinstance(e, cst.Integer):
+        return cst.Integer(str(int(e.value, 0) + 1))
+    if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Subtract) and \
+            isinstance(e.right, cst.Integer) and e.right.value == "1":
+        return e.left
+    return binop(e, "+", cst.Integer("1"))
+
+
+def minus_one(e):
+    if isinstance(e, cst.Integer):
+        return cst.Integer(str(int(e.value, 0) - 1))
+    if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Add) and \
+            isinstance(e.right, cst.Integer) and e.right.value == "1":
+        return e.left
+    if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Minus) and \
+            isinstance(e.expression, cst.Integer):
+        return cst.UnaryOperation(operator=cst.Minus(),
+                                  expression=cst.Integer(str(int(e.expression.value) + 1)))
+    return binop(e, "-", cst.Integer("1"))
+
+
+def _ieee_divide(x):
+    if x == 0 or math.isnan(x):
+        return float("nan")
+    return float("inf") if x > 0 else float("-inf")
+
+
+class Unsupported(Exception):
+    """A construct that cannot be translated faithfully (becomes a TODO at its line)."""
+
+
+class ClassInfo:
+    def __init__(self, sym, typename, parent, parent_sym):
+        self.sym, self.typename, self.parent, self.parent_sym = sym, typename, parent, parent_sym
+        self.methods = []   # FuncDecl nodes
+        self.emitted = False
+
+
+# --- the emitter ---------------------------------------------------------------------------------
+
+class Emitter:
+    def __init__(self, chunk, inference, filename="<stdin>"):
+        self.chunk = chunk
+        self.inf = inference
+        self.filename = filename
+        self.imports = set()
+        self.lib_imports = set()
+        self.todos = []
+        self.pending = []
+        self.comments = sorted(chunk.comments, key=lambda c: c.line)
+        self.ci = 0
+        self.line_of = {}
+        self.classes = {}          # Symbol -> ClassInfo
+        self.class_methods = set() # ids of FuncDecl emitted inside a class
+        self.func_stack = []       # Function nodes being emitted
+        self.class_stack = []      # ClassInfo being emitted
+        self.fn_counter = 0
+        self.last_line = 0
+        self.loop_labels = []
+        self.pending_todos = []
+        self.chunkname = filename
+        self._extra_names = set()
+
+    # --- bookkeeping -----------------------------------------------------------------------
+    def todo(self, line, reason):
+        self.todos.append((line, reason))
+        return cst.EmptyLine(comment=cst.Comment(f"# TODO(translate): {reason}"))
+
+    def inline_todo(self, line, reason):
+        """A TODO found inside an expression: its comment goes before the statement."""
+        self.pending_todos.append(self.todo(line, reason))
+
+
+    def need(self, module):
+        self.imports.add(module)
+
+    def compat(self, fname):
+        self.imports.add("compat")
+        return attr(name("compat"), fname)
+
+    def _comment_lines(self, c):
+        text = c.text
+        if c.block:
+            lines = text.strip("\n").split("\n")
+            return [cst.EmptyLine(comment=cst.Comment(("# " + l.rstrip()) if l.strip() else "#"))
+                    for l in lines]
+        t = text.rstrip()
+        if t and not t.startswith(" "):
+            t = " " + t
+        return [cst.EmptyLine(comment=cst.Comment("#" + t))]
+
+    def _blank_between(self, a, b):
+        blanks = self.chunk.blank_lines
+        return any(l in blanks for l in range(a + 1, b))
+
+    def leading(self, line):
+        """Empty lines and comments that come before Lua line ``line``."""
+        out = []
+        while self.ci < len(self.comments) and self.comments[self.ci].line < line:
+            c = self.comments[self.ci]
+            self.ci += 1
+            if self.last_line and self._blank_between(self.last_line, c.line):
+                out.append(cst.EmptyLine())
+            out.extend(self._comment_lines(c))
+            self.last_line = c.end_line
+        if self.last_line and self._blank_between(self.last_line, line):
+            out.append(cst.EmptyLine())
+        return out
+
+    def trailing_comments(self, start, end):
+        """Comments inside lines [start, end]: (same-line text for a trailing comment, own-line
+        comments to put before)."""
+        same, own = [], []
+        while self.ci < len(self.comments) and self.comments[self.ci].line <= end:
+            c = self.comments[self.ci]
+            self.ci += 1
+            if c.own_line or c.block and "\n" in c.text:
+                own.extend(self._comment_lines(c))
+            else:
+                same.append(c.text.strip())
+        return " ".join(same), own
+
+    def trailing_ws(self, text):
+        if not text:
+            return cst.TrailingWhitespace()
+        return cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "),
+                                      comment=cst.Comment("# " + text))
+
+    # --- module ----------------------------------------------------------------------------
+    def module(self):
+        body_stmts = self.chunk.body.stmts
+        first_line = body_stmts[0].line if body_stmts else 10 ** 9
+        header = []
+        doc = []
+        start = 2 if self.chunk.hashbang else 1
+        expect = start
+        while self.ci < len(self.comments):
+            c = self.comments[self.ci]
+            if c.line != expect or not c.own_line or c.line >= first_line:
+                break
+            doc.append(c)
+            self.ci += 1
+            expect = c.end_line + 1
+        self._collect_classes(self.chunk.body)
+        statements = self.block(self.chunk.body.stmts, self.chunk.body, end_line=None)
+        footer = []
+        while self.ci < len(self.comments):
+            c = self.comments[self.ci]
+            self.ci += 1
+            footer.extend(self._comment_lines(c))
+        top = []
+        if doc:
+            lines = []
+            for c in doc:
+                for l in c.text.strip("\n").split("\n") if c.block else [c.text]:
+                    lines.append(l.removeprefix(" "))
+            text = "\n".join(l.rstrip() for l in lines).strip("\n")
+            text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+            if text.endswith('"'):
+                text += " "
+            top.append(cst.SimpleStatementLine([expr_stmt(cst.SimpleString('"""' + text + ('\n"""' if "\n" in text else '"""')))]))
+            self.line_of[id(top[-1].body[0])] = doc[0].line
+        if _MATH_USED:
+            self.imports.add("math")
+            _MATH_USED.clear()
+        std = sorted(m for m in self.imports if m in ("math", "sys", "os", "time", "gc"))
+        for m in std:
+            top.append(cst.SimpleStatementLine([cst.Import(names=[cst.ImportAlias(name=name(m))])],
+                                               leading_lines=[cst.EmptyLine()] if m == std[0] and doc else []))
+        libs = [m for m in L.LIBRARY_MODULES if m in self.lib_imports]
+        first_lib = True
+        if libs:
+            top.append(cst.SimpleStatementLine([cst.ImportFrom(
+                module=name("luatorch"), names=[cst.ImportAlias(name=name(m)) for m in libs])],
+                leading_lines=[cst.EmptyLine()] if (doc or std) else []))
+            first_lib = False
+        if "compat" in self.imports:
+            top.append(cst.SimpleStatementLine([cst.ImportFrom(
+                module=attr(name("luatorch"), "lua"), names=[cst.ImportAlias(name=name("compat"))])],
+                leading_lines=[cst.EmptyLine()] if first_lib and (doc or std) else []))
+        for m in sorted(self.imports):
+            if m.startswith("local:"):
+                _, mod, alias = m.split(":")
+                if alias == "*":
+                    node = cst.ImportFrom(module=dotted(mod), names=cst.ImportStar())
+                elif alias and alias != mod.split(".")[-1]:
+                    node = cst.Import(names=[cst.ImportAlias(name=dotted(mod), asname=cst.AsName(name=name(alias)))])
+                else:
+                    node = cst.Import(names=[cst.ImportAlias(name=dotted(mod))])
+                top.append(cst.SimpleStatementLine([node]))
+        if statements and top:
+            first = statements[0]
+            ll = list(first.leading_lines)
+            if not ll or ll[0].comment is not None:
+                ll.insert(0, cst.EmptyLine())
+            statements[0] = first.with_changes(leading_lines=ll)
+        header = []
+        if self.chunk.hashbang:
+            header.append(cst.EmptyLine(comment=cst.Comment("#!/usr/bin/env python3")))
+        return cst.Module(body=top + statements, header=header, footer=footer)
+
+    # --- classes (torch.class) ---------------------------------------------------------------
+    def _torch_class_call(self, e):
+        if isinstance(e, A.Call) and isinstance(e.func, A.Index) and isinstance(e.func.obj, A.Name) \
+                and e.func.obj.name == "torch" and e.func.obj.sym.kind == "global" \
+                and isinstance(e.func.key, A.String) and e.func.key.value == "class" \
+                and e.args and isinstance(e.args[0], A.String):
+            parent = e.args[1].value if len(e.args) > 1 and isinstance(e.args[1], A.String) else None
+            return e.args[0].value, parent
+        return None
+
+    def _collect_classes(self, block):
+        stmts = block.stmts
+        for i, s in enumerate(stmts):
+            found = None
+            if isinstance(s, (A.Local, A.Assign)) and len(s.exprs) == 1:
+                tc = self._torch_class_call(s.exprs[0])
+                targets = s.names if isinstance(s, A.Local) else s.targets
+                if tc and isinstance(targets[0], A.Name):
+                    found = (targets, tc)
+            if found:
+                targets, (typename, parent) = found
+                info = ClassInfo(targets[0].sym, typename, parent,
+                                 targets[1].sym if len(targets) > 1 and isinstance(targets[1], A.Name) else None)
+                s.class_info = info
+                self.classes[targets[0].sym] = info
+                for later in stmts[i + 1:]:
+                    if isinstance(later, A.FuncDecl) and isinstance(later.target, A.Index) and \
+                            isinstance(later.target.obj, A.Name) and later.target.obj.sym is info.sym:
+                        info.methods.append(later)
+                        self.class_methods.add(id(later))
+        for s in stmts:
+            for b in self._sub_blocks(s):
+                self._collect_classes(b)
+
+    def _sub_blocks(self, s):
+        if isinstance(s, (A.Do, A.While, A.Repeat, A.NumFor, A.GenFor)):
+            return [s.body]
+        if isinstance(s, A.If):
+            return [b for _, b in s.clauses] + ([s.orelse] if s.orelse else [])
+        return []
+
+    def class_def(self, s, info):
+        parent = info.parent
+        if parent:
+            base = dotted(parent) if "." in parent else name(parent)
+            if "." in parent and parent.split(".")[0] in L.LIBRARY_MODULES:
+                self.lib_imports.add(parent.split(".")[0])
+            for other in self.classes.values():
+                if other.typename == parent:
+                    base = name(other.sym.pyname)
+        else:
+            self.lib_imports.add("torch")
+            base = attr(name("torch"), "TorchObject")
+        body = [cst.SimpleStatementLine([assign([name("__typename__")], string(info.typename))])]
+        self.class_stack.append(info)
+        for m in info.methods:
+            body.extend(self.function_def(m.func, self.method_name(m.target.key.value), m,
+                                          method=m.is_method))
+        self.class_stack.pop()
+        cls = cst.ClassDef(name=name(info.sym.pyname), bases=[arg(base)],
+                           body=cst.IndentedBlock(body=body))
+        return [cls]
+
+    def method_name(self, n):
+        return {"__init": "__init__", "__tostring": "__str__", "__call__": "__call__"}.get(n, n)
+
+    # --- blocks and statements -----------------------------------------------------------------
+    def block(self, stmts, block_node, end_line=None):
+        out = []
+        for i, s in enumerate(stmts):
+            if id(s) in self.class_methods:
+                # emitted in its class; keep its comments in order
+                lead = self.leading(s.line)
+                self.trailing_comments(s.line, s.end_line)
+                self.last_line = s.end_line
+                continue
+            lead = self.leading(s.line)
+            try:
+                nodes = self.statement(s, last=(i == len(stmts) - 1))
+            except Unsupported as exc:
+                nodes = [cst.SimpleStatementLine([cst.Pass()], leading_lines=[self.todo(s.line, str(exc))])]
+            nodes = self.pending + nodes
+            self.pending = []
+            if self.pending_todos and nodes:
+                nodes[0] = nodes[0].with_changes(
+                    leading_lines=self.pending_todos + list(nodes[0].leading_lines))
+            self.pending_todos = []
+            if not nodes:
+                if lead:
+                    self._carry = getattr(self, "_carry", []) + lead
+                self.trailing_comments(s.line, s.end_line)
+                self.last_line = s.end_line
+                continue
+            carry = getattr(self, "_carry", [])
+            self._carry = []
+            lead = carry + lead
+            # trailing comments of a simple statement / header comment of a compound one
+            last = nodes[-1]
+            if isinstance(last, cst.SimpleStatementLine):
+                same, own = self.trailing_comments(s.line, s.end_line)
+                if same:
+                    nodes[-1] = last.with_changes(trailing_whitespace=self.trailing_ws(same))
+                lead = lead + own
+            first_node = nodes[0]
+            nodes[0] = first_node.with_changes(leading_lines=list(lead) + list(first_node.leading_lines))
+            self.last_line = max(self.last_line, s.end_line)
+            out.extend(nodes)
+        if end_line is not None:
+            tail = []
+            while self.ci < len(self.comments) and self.comments[self.ci].line < end_line:
+                c = self.comments[self.ci]
+                self.ci += 1
+                tail.extend(self._comment_lines(c))
+            if tail:
+                self._footer = tail
+        carry = getattr(self, "_carry", [])
+        if carry and end_line is not None:
+            self._footer = carry + getattr(self, "_footer", [])
+            self._carry = []
+        return out
+
+    def suite(self, block_node, end_line, header_line=None):
+        """An indented block for a Lua block ending before ``end_line``."""
+        header_comment = ""
+        if header_line is not None:
+            while self.ci < len(self.comments) and self.comments[self.ci].line == header_line \
+                    and not self.comments[self.ci].own_line:
+                header_comment += (" " if header_comment else "") + self.comments[self.ci].text.strip()
+                self.ci += 1
+        self._footer = []
+        if header_line is not None:
+            self.last_line = header_line  # no blank line between a header and its body
+        saved_carry = getattr(self, "_carry", [])
+        self._carry = []
+        stmts = self.block(block_node.stmts, block_node, end_line=end_line)
+        footer = self._footer
+        self._footer = []
+        self._carry = saved_carry
+        if not stmts:
+            stmts = [cst.SimpleStatementLine([cst.Pass()])]
+        return cst.IndentedBlock(body=stmts, footer=footer, header=self.trailing_ws(header_comment))
+
+    def simple(self, small, s):
+        """One Python simple statement line for Lua statement ``s``."""
+        line = cst.SimpleStatementLine(body=small if isinstance(small, list) else [small])
+        for node in line.body:
+            self.line_of[id(node)] = s.line
+        return line
+
+    def compound(self, node, s):
+        self.line_of[id(node)] = s.line
+        return node
+
+    def statement(self, s, last=False):
+        t = type(s)
+        if t is A.Local:
+            return self.local_stmt(s)
+        if t is A.Assign:
+            return self.assign_stmt(s)
+        if t is A.CallStat:
+            return self.call_stmt(s)
+        if t is A.Do:
+            # a do-block only scopes locals, which the scope pass has already renamed
+            stmts = self.block(s.body.stmts, s.body)
+            return stmts
+        if t is A.While:
+            body = self.loop_suite(s.body, s.end_line, s.line)
+            return [self.compound(cst.While(test=self.cond(s.cond), body=body), s)]
+        if t is A.Repeat:
+            body = self.loop_suite(s.body, s.end_line, s.line)
+            brk = cst.If(test=self.cond(s.cond),
+                         body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Break()])]))
+            self.line_of[id(brk)] = s.end_line
+            body = body.with_changes(body=list(body.body) + [brk])
+            return [self.compound(cst.While(test=TRUE, body=body), s)]
+        if t is A.If:
+            return [self.if_stmt(s)]
+        if t is A.NumFor:
+            return [self.numeric_for(s)]
+        if t is A.GenFor:
+            return [self.generic_for(s)]
+        if t is A.FuncDecl:
+            return self.func_decl(s)
+        if t is A.Return:
+            return [self.return_stmt(s)]
+        if t is A.Break:
+            return [self.simple(cst.Break(), s)]
+        if t is A.Goto:
+            if self.loop_labels and s.label == self.loop_labels[-1]:
+                return [self.simple(cst.Continue(), s)]
+            raise Unsupported(f"goto {s.label} (only 'goto continue' at the end of a loop body is translated)")
+        if t is A.Label:
+            if self.loop_labels and s.label == self.loop_labels[-1]:
+                return []
+            raise Unsupported(f"label ::{s.label}:: used by a goto that is not a loop 'continue'")
+        raise Unsupported(f"statement {t.__name__}")
+
+    def loop_suite(self, body, end_line, header_line):
+        # ``goto continue`` with ``::continue::`` as the body's last statement is Python's continue
+        label = None
+        if body.stmts and isinstance(body.stmts[-1], A.Label):
+            label = body.stmts[-1].label
+        self.loop_labels.append(label)
+        try:
+            return self.suite(body, end_line, header_line)
+        finally:
+            self.loop_labels.pop()
+
+    def if_stmt(self, s):
+        clauses = s.clauses
+        node = None
+        # build from the last clause backwards
+        orelse = None
+        if s.orelse is not None:
+            orelse = cst.Else(body=self.suite_later(s.orelse, s.end_line))
+        built = []
+        for i, (cond, body) in enumerate(clauses):
+            next_line = clauses[i + 1][0].line if i + 1 < len(clauses) else (
+                self._else_line(s) or s.end_line)
+            test = self.cond(cond)
+            built.append((test, self.suite(body, next_line, cond.line)))
+        if s.orelse is not None:
+            orelse = cst.Else(body=self.suite(s.orelse, s.end_line))
+        for test, suite in reversed(built):
+            node = cst.If(test=test, body=suite, orelse=orelse)
+            orelse = node
+        return self.compound(node, s)
+
+    def suite_later(self, block, end):
+        return None
+
+    def _else_line(self, s):
+        if s.orelse is None:
+            return None
+        if s.orelse.stmts:
+            return s.orelse.stmts[0].line
+        return s.orelse.line or None
+
+    # --- local / assignment -------------------------------------------------------------------
+    def local_stmt(self, s):
+        if len(s.exprs) == 1 and hasattr(s, "class_info"):
+            return self.class_def(s, s.class_info)
+        req = self.require_stmt(s.names, s.exprs)
+        if req is not None:
+            return req
+        if len(s.names) == 1 and len(s.exprs) == 1 and isinstance(s.exprs[0], A.Function):
+            return self.function_def(s.exprs[0], s.names[0].sym.pyname, s)
+        targets = [name(n.sym.pyname) for n in s.names]
+        if not s.exprs:
+            return [self.simple(assign(targets, NONE if len(targets) == 1 else
+                                       tuple_([NONE] * len(targets))), s)]
+        return [self.simple(self.multi_assign(targets, s.exprs, s.names), s)]
+
+    def require_stmt(self, targets, exprs):
+        if len(exprs) != 1 or not self._is_require(exprs[0]):
+            return None
+        modname = exprs[0].args[0].value
+        root = modname.split(".")[0]
+        if root in L.LIBRARY_MODULES or root in ("torch", "nn", "optim"):
+            self.lib_imports.add(root)
+            if targets and isinstance(targets[0], A.Name) and targets[0].sym.pyname != root:
+                return [self.simple(assign([name(targets[0].sym.pyname)], name(root)), targets[0])]
+            return []
+        alias = targets[0].sym.pyname if targets and isinstance(targets[0], A.Name) else "*"
+        self.imports.add(f"local:{modname}:{alias}")
+        return []
+
+    def _is_require(self, e):
+        return isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == "require" \
+            and e.func.sym.kind == "global" and len(e.args) == 1 and isinstance(e.args[0], A.String)
+
+    def multi_assign(self, targets, exprs, target_nodes):
+        """Python for Lua's ``a, b = e1, e2`` with its truncation and nil-padding rules."""
+        n = len(targets)
+        if len(exprs) == 1 and n > 1:
+            e = exprs[0]
+            ty = e.ty
+            if isinstance(e, A.Vararg):
+                return assign(targets, call(self.compat("unpack"), call("list", name("args")),
+                                            cst.Integer("1"), cst.Integer(str(n))))
+            if ty is not None and ty.kind == "tuple":
+                k = len(ty.items)
+                value = self.ex_multi(e)
+                if ty.cls == "open" and k >= n:   # at least k values: keep the first n
+                    return assign(targets, slice_(value, upper=cst.Integer(str(n))))
+                if k == n:
+                    return assign(targets, value)
+                if k > n:
+                    return assign(targets, slice_(value, upper=cst.Integer(str(n))))
+                return assign(targets, binop(value, "+", tuple_([NONE] * (n - k))))
+            if self._single_valued(e):
+                return assign(targets, tuple_([self.ex(e)] + [NONE] * (n - 1)))
+            # an unknown call: assume it returns exactly as many values as asked for
+            return assign(targets, self.ex_multi(e))
+        values = []
+        for i, e in enumerate(exprs):
+            if i == len(exprs) - 1 and len(exprs) < n and not self._single_valued(e):
+                missing = n - len(exprs) + 1
+                value = self.ex_multi(e)
+                ty = e.ty
+                if ty is not None and ty.kind == "tuple" and len(ty.items) >= missing:
+                    if len(ty.items) > missing:
+                        value = slice_(value, upper=cst.Integer(str(missing)))
+                    values.append(cst.StarredElement(value=value))
+                else:
+                    values.append(cst.StarredElement(value=value))
+                break
+            values.append(self.ex(e))
+        while len(values) < n and not any(isinstance(v, cst.StarredElement) for v in values):
+            values.append(NONE)
+        values = values[:n]
+        if len(targets) == 1:
+            return assign(targets, values[0])
+        elems = [cst.Element(v) if not isinstance(v, cst.StarredElement) else v for v in values]
+        return assign(targets, cst.Tuple(elems, lpar=[], rpar=[]))
+
+    def _one_value(self, e):
+        """Is ``e`` surely one Python value (not a tuple of several results)?"""
+        if isinstance(e, A.Vararg):
+            return False
+        if isinstance(e, (A.Call, A.MethodCall)):
+            if e.ty is not None:
+                return e.ty.kind != "tuple"
+            return isinstance(e, A.MethodCall) and e.method in L.SINGLE_VALUE_METHODS
+        return True
+
+    def _single_valued(self, e):
+        if isinstance(e, (A.Call, A.MethodCall)):
+            return e.ty is not None and e.ty.kind != "tuple"
+        return not isinstance(e, A.Vararg)
+
+    def assign_stmt(self, s):
+        if len(s.exprs) == 1 and hasattr(s, "class_info"):
+            return self.class_def(s, s.class_info)
+        req = self.require_stmt(s.targets, s.exprs)
+        if req is not None:
+            return req
+        if len(s.targets) == 1 and len(s.exprs) == 1:
+            target, value = s.targets[0], s.exprs[0]
+            special = self.single_assign(target, value, s)
+            if special is not None:
+                return special
+        targets = [self.target(t) for t in s.targets]
+        return [self.simple(self.multi_assign(targets, s.exprs, s.targets), s)]
+
+    def single_assign(self, target, value, s):
+        if isinstance(target, A.Name) and isinstance(value, A.Function):
+            return self.function_def(value, target.sym.pyname, s)
+        if isinstance(target, A.Index):
+            ot = first(target.obj.ty)
+            key = target.key
+            # t[#t + 1] = v  ->  t.append(v)
+            if is_list(ot) and isinstance(key, A.BinOp) and key.op == "+" and \
+                    isinstance(key.left, A.UnOp) and key.left.op == "#" and \
+                    self._same(key.left.operand, target.obj) and isinstance(key.right, A.Number) \
+                    and key.right.value == 1:
+                return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "append"), self.ex(value))), s)]
+            if isinstance(value, A.Nil):
+                if is_dict(ot):
+                    return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "pop"),
+                                                       self.dict_key(key), NONE)), s)]
+                if is_list(ot) and isinstance(key, A.UnOp) and key.op == "#" and \
+                        self._same(key.operand, target.obj):
+                    return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "pop"))), s)]
+        return None
+
+    def _same(self, a, b):
+        if isinstance(a, A.Name) and isinstance(b, A.Name):
+            return a.sym is b.sym
+        if isinstance(a, A.Index) and isinstance(b, A.Index):
+            return self._same(a.obj, b.obj) and isinstance(a.key, A.String) and \
+                isinstance(b.key, A.String) and a.key.value == b.key.value
+        return False
+
+    def target(self, t):
+        if isinstance(t, A.Name):
+            return name(t.sym.pyname)
+        return self.index(t, store=True)
+
+    # --- calls as statements -----------------------------------------------------------------------
+    def call_stmt(self, s):
+        c = s.call
+        if self._is_require(c):
+            return self.require_stmt([], [c])
+        if isinstance(c, A.Call) and isinstance(c.func, A.Name) and c.func.sym.kind == "global":
+            fname = c.func.name
+            if fname == "assert" and c.args:
+                msg = self.ex(c.args[1]) if len(c.args) > 1 else None
+                return [self.simple(cst.Assert(test=self.cond(c.args[0]), msg=msg), s)]
+            if fname == "error":
+                value = self.ex(c.args[0]) if c.args else NONE
+                # Lua prefixes a string message with the position of the error() call
+                level = c.args[1] if len(c.args) > 1 else None
+                args = [value]
+                if level is None or isinstance(level, A.Number) and level.value == 1:
+                    args.append(string(f"{self.chunkname}:{c.line}"))
+                return [self.simple(cst.Raise(exc=call(self.compat("LuaError"), *args)), s)]
+        return [self.simple(expr_stmt(self.ex_multi(c)), s)]
+
+    # --- loops -------------------------------------------------------------------------------
+    def numeric_for(self, s):
+        var = name(s.var.sym.pyname)
+        start_t, stop_t = first(s.start.ty), first(s.stop.ty)
+        start, stop = self.ex(s.start), self.ex(s.stop)
+        step = self.ex(s.step) if s.step is not None else None
+        step_value = None
+        if s.step is None:
+            step_value = 1
+        elif isinstance(s.step, A.Number):
+            step_value = s.step.value
+        elif isinstance(s.step, A.UnOp) and s.step.op == "-" and isinstance(s.step.operand, A.Number):
+            step_value = -s.step.operand.value
+        if is_int(start_t) and isinstance(step_value, int) and step_value != 0:
+            if stop_t is not None and stop_t.kind == "num" and not isinstance(s.stop, A.Number):
+                self.need("math")
+                stop = call(attr(name("math"), "floor" if step_value > 0 else "ceil"), stop)
+            elif isinstance(s.stop, A.Number) and isinstance(s.stop.value, float):
+                import math as _m
+                stop = number(_m.floor(s.stop.value) if step_value > 0 else _m.ceil(s.stop.value))
+            bound = plus_one(stop) if step_value > 0 else minus_one(stop)
+            args = [start, bound] if step_value == 1 else [start, bound, step]
+            if step_value == 1 and isinstance(start, cst.Integer) and start.value == "0":
+                args = [bound]
+            it = call("range", *args)
+        else:
+            args = [start, stop] + ([step] if step is not None else [])
+            it = call(self.compat("numeric_for"), *args)
+        body = self.loop_suite(s.body, s.end_line, s.line)
+        return self.compound(cst.For(target=var, iter=it, body=body), s)
+
+    def generic_for(self, s):
+        names = [n.sym for n in s.names]
+        e = s.exprs[0] if len(s.exprs) == 1 else None
+        target = None
+        it = None
+        if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.sym.kind == "global" \
+                and len(e.args) == 1 and e.func.name in ("ipairs", "pairs"):
+            tbl = e.args[0]
+            tt = first(tbl.ty)
+            seq = self.ex(tbl)
+            key_used = names[0].refs > 1 or names[0].name != "_"
+            key_used = self._used(s.names[0], s.body)
+            if e.func.name == "ipairs" or is_list(tt):
+                if len(names) == 1:
+                    it = call("range", cst.Integer("1"), plus_one(call("len", seq)))
+                    target = name(names[0].pyname)
+                elif not key_used:
+                    it, target = seq, name(names[1].pyname)
+                else:
+                    it = call("enumerate", seq, start=cst.Integer("1"))
+                    target = tuple_([name(names[0].pyname), name(names[1].pyname)])
+            elif is_dict(tt):
+                if len(names) == 1:
+                    it, target = seq, name(names[0].pyname)
+                elif not key_used:
+                    it, target = call(attr(seq, "values")), name(names[1].pyname)
+                else:
+                    it = call(attr(seq, "items"))
+                    target = tuple_([name(names[0].pyname), name(names[1].pyname)])
+            else:
+                it = call(self.compat("pairs"), seq)
+                target = tuple_([name(n.pyname) for n in names]) if len(names) > 1 else \
+                    name(names[0].pyname)
+                if len(names) == 1:
+                    target = tuple_([name(names[0].pyname), name("_")])
+        elif isinstance(e, A.MethodCall) and e.method == "gmatch" and is_str(first(e.obj.ty)) \
+                or isinstance(e, A.Call) and isinstance(e.func, A.Index) and \
+                isinstance(e.func.obj, A.Name) and e.func.obj.name == "string" and \
+                isinstance(e.func.key, A.String) and e.func.key.value == "gmatch":
+            it = self.ex(e)
+            target = tuple_([name(n.pyname) for n in names]) if len(names) > 1 else name(names[0].pyname)
+        if it is None:
+            raise Unsupported("generic 'for' over an iterator function (only pairs, ipairs and gmatch are translated)")
+        body = self.loop_suite(s.body, s.end_line, s.line)
+        return self.compound(cst.For(target=target, iter=it, body=body), s)
+
+    def _used(self, name_node, body):
+        sym = name_node.sym
+        for n in A.walk(body):
+            if isinstance(n, A.Name) and n.sym is sym:
+                return True
+        return False
+
+    # --- functions --------------------------------------------------------------------------------
+    def func_decl(self, s):
+        target = s.target
+        f = s.func
+        if isinstance(target, A.Name):
+            return self.function_def(f, target.sym.pyname, s)
+        # function a.b(...) / function a:b(...) outside a class: define, then store
+        obj_t = first(target.obj.ty)
+        field = target.key.value
+        base = self._flat_name(target)
+        defs = self.function_def(f, base, s, method=s.is_method)
+        if is_dict(obj_t):
+            store = subscript(self.ex(target.obj), string(field))
+        else:
+            store = attr(self.ex(target.obj), self.method_name(field))
+        defs.append(self.simple(assign([store], name(base)), s))
+        return defs
+
+    def _flat_name(self, target):
+        parts = []
+        t = target
+        while isinstance(t, A.Index) and isinstance(t.key, A.String):
+            parts.append(t.key.value)
+            t = t.obj
+        if isinstance(t, A.Name):
+            parts.append(t.sym.pyname if t.sym else t.name)
+        return "_".join(reversed(parts))
+
+    def params(self, f, method=False):
+        ps = []
+        if method:
+            ps.append(cst.Param(name=name("self")))
+        for i, p in enumerate(f.params):
+            ps.append(cst.Param(name=name(p.sym.pyname)))
+        star = cst.Param(name=name("args")) if f.vararg else cst.MaybeSentinel.DEFAULT
+        return cst.Parameters(params=ps, star_arg=star)
+
+    def function_def(self, f, pyname, s, method=False):
+        self.func_stack.append(f)
+        decls = []
+        scope = f.scope
+        if scope.global_:
+            decls.append(cst.SimpleStatementLine([cst.Global(names=[cst.NameItem(name(n)) for n in sorted(scope.global_)])]))
+        if scope.nonlocal_:
+            decls.append(cst.SimpleStatementLine([cst.Nonlocal(names=[cst.NameItem(name(n)) for n in sorted(scope.nonlocal_)])]))
+        saved_pending = self.pending
+        self.pending = []
+        body = self.suite(f.body, f.end_line, f.line)
+        self.pending = saved_pending
+        self.func_stack.pop()
+        if decls:
+            body = body.with_changes(body=decls + list(body.body))
+        lead = []
+        captured = getattr(f, "captures_loop_locals", None)
+        if captured:
+            lead.append(self.todo(f.line, "closure created in a loop captures per-iteration local(s) "
+                                          + ", ".join(captured) + " (Python closures share one variable)"))
+        node = cst.FunctionDef(name=name(pyname), params=self.params(f, method), body=body,
+                               leading_lines=lead)
+        return [self.compound(node, s)]
+
+    def lambda_or_def(self, f):
+        """An anonymous function: a lambda when its body is ``return <one value>``, else a
+        ``def`` placed before the current statement."""
+        body = f.body.stmts
+        if len(body) == 1 and isinstance(body[0], A.Return) and len(body[0].exprs) == 1 \
+                and not f.vararg and not f.scope.nonlocal_ and not f.scope.global_ \
+                and not any(isinstance(n, A.Function) for n in A.walk(body[0])) \
+                and not any(c.line >= f.line and c.line <= f.end_line for c in self.comments[self.ci:]):
+            self.func_stack.append(f)
+            value = self.ex_multi(body[0].exprs[0])
+            self.func_stack.pop()
+            return cst.Lambda(params=self.params(f), body=value)
+        self.fn_counter += 1
+        pyname = self._fresh_function_name(f)
+        saved_last = self.last_line
+        defs = self.function_def(f, pyname, f)
+        self.pending.extend(defs)
+        self.last_line = saved_last
+        return name(pyname)
+
+    def _fresh_function_name(self, f):
+        base = getattr(f, "suggested_name", None) or "fn"
+        taken = self._names_in_use()
+        py = base
+        k = 2
+        while py in taken:
+            py = f"{base}_{k}"
+            k += 1
+        self._extra_names.add(py)
+        return py
+
+    def _names_in_use(self):
+        if not hasattr(self, "_all_names"):
+            names = set()
+            for n in A.walk(self.chunk.body):
+                if isinstance(n, A.Name) and n.sym is not None:
+                    names.add(n.sym.pyname)
+            self._all_names = names
+            self._extra_names = set()
+        return self._all_names | self._extra_names
+
+    def return_stmt(self, s):
+        f = self.func_stack[-1] if self.func_stack else None
+        if f is None:
+            raise Unsupported("'return' at the top level of a script (a module's export)")
+        n = f.nrets or 0
+        exprs = s.exprs
+        if not exprs:
+            if n > 1:
+                return self.simple(cst.Return(value=tuple_([NONE] * n)), s)
+            return self.simple(cst.Return(), s)
+        if len(exprs) == 1:
+            value = self.ex_multi(exprs[0])
+            if n > 1 and self._single_valued(exprs[0]):
+                value = tuple_([value] + [NONE] * (n - 1))
+            return self.simple(cst.Return(value=value), s)
+        items = [self.ex(e) for e in exprs[:-1]]
+        lastv = exprs[-1]
+        if self._single_valued(lastv):
+            items.append(self.ex(lastv))
+            items += [NONE] * (n - len(items))
+            return self.simple(cst.Return(value=tuple_(items)), s)
+        elems = [cst.Element(i) for i in items] + [cst.StarredElement(self.ex_multi(lastv))]
+        return self.simple(cst.Return(value=cst.Tuple(elems, lpar=[], rpar=[])), s)
+
+    # --- conditions (Lua truth) ---------------------------------------------------------------------
+    def cond(self, e):
+        """``e`` as a Python condition with Lua's truth (only nil and false are false)."""
+        if isinstance(e, A.Paren):
+            return self.cond(e.expr)
+        if isinstance(e, A.UnOp) and e.op == "not":
+            inner = e.operand
+            if isinstance(inner, A.Paren):
+                inner = inner.expr
+            t = first(inner.ty)
+            if isinstance(inner, (A.Nil, A.Number, A.String, A.Table, A.Function, A.Bool)):
+                return FALSE if self.cond(inner) is TRUE else TRUE
+            if t is not None and t.kind not in ("bool",) and not isinstance(inner, A.BinOp):
+                return compare(self.ex(inner), "is", NONE)
+            return not_(self.cond(inner))
+        if isinstance(e, A.BinOp) and e.op in ("and", "or"):
+            return boolop(self.cond(e.left), e.op, self.cond(e.right))
+        if isinstance(e, (A.Number, A.String, A.Table, A.Function)):
+            return TRUE   # every value but nil and false is true in Lua
+        if isinstance(e, A.Nil):
+            return FALSE
+        t = first(e.ty)
+        if t is None or t.kind == "bool" or isinstance(e, A.Bool):
+            return self.ex(e)
+        if t.kind == "nil":
+            return FALSE
+        return compare(self.ex(e), "is not", NONE)
+
+    # --- expressions --------------------------------------------------------------------------------
+    def ex(self, e):
+        """``e`` in a one-value context (Lua truncates a call's results to the first)."""
+        node = self.ex_multi(e)
+        if isinstance(e, (A.Call, A.MethodCall)) and e.ty is not None and e.ty.kind == "tuple" \
+                and not getattr(e, "_no_first", False):
+            return subscript(node, cst.Integer("0"))
+        if isinstance(e, A.Vararg):   # the first of the varargs, or nil
+            return ifexp(name("args"), subscript(name("args"), cst.Integer("0")), NONE)
+        return node
+
+    def ex_multi(self, e):
+        t = type(e)
+        if t is A.Number:
+            return number(e.value, e.text)
+        if t is A.String:
+            return string(e.value)
+        if t is A.Nil:
+            return NONE
+        if t is A.Bool:
+            return TRUE if e.value else FALSE
+        if t is A.Vararg:
+            return name("args")
+        if t is A.Name:
+            return self.name_ref(e)
+        if t is A.Paren:
+            return self.ex(e.expr)
+        if t is A.Index:
+            return self.index(e)
+        if t is A.Call:
+            return self.call(e)
+        if t is A.MethodCall:
+            return self.method_call(e)
+        if t is A.BinOp:
+            return self.binop(e)
+        if t is A.UnOp:
+            return self.unop(e)
+        if t is A.Table:
+            return self.table(e)
+        if t is A.Function:
+            return self.lambda_or_def(e)
+        raise Unsupported(f"expression {t.__name__}")
+
+    def name_ref(self, e):
+        sym = e.sym
+        if sym.kind == "global":
+            n = e.name
+            if n in L.LIBRARY_MODULES:
+                self.lib_imports.add(n)
+                return name(n)
+            if n == "arg":
+                self.need("sys")
+                return attr(name("sys"), "argv")
+            if n in ("math",):
+                self.need("math")
+                return name("math")
+            if n in ("print", "tostring", "tonumber", "type", "pairs", "unpack", "pcall", "error"):
+                return self.compat(n)
+            if n in ("ipairs",):
+                return self.compat("pairs")
+        return name(sym.pyname)
+
+    def args(self, args):
+        """Call arguments with Lua's rule: the last one expands all its values."""
+        out = []
+        for i, a in enumerate(args):
+            last = i == len(args) - 1
+            if last and isinstance(a, A.Vararg):
+                out.append(arg(name("args"), star="*"))
+            elif last and isinstance(a, (A.Call, A.MethodCall)) and a.ty is not None and a.ty.kind == "tuple":
+                out.append(arg(self.ex_multi(a), star="*"))
+            elif last and self._is_unpack(a):
+                out.append(arg(self.ex(a.args[0]), star="*"))
+            else:
+                out.append(arg(self.ex(a)))
+        return out
+
+    def _is_unpack(self, a):
+        if isinstance(a, A.Call):
+            f = a.func
+            if isinstance(f, A.Name) and f.name == "unpack" and f.sym.kind == "global" and len(a.args) == 1:
+                return True
+            if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.name == "table" and \
+                    isinstance(f.key, A.String) and f.key.value == "unpack" and len(a.args) == 1:
+                return True
+        return False
+
+    # --- indexing -------------------------------------------------------------------------------------
+    def dict_key(self, key):
+        if isinstance(key, A.String):
+            return string(key.value)
+        return self.ex(key)
+
+    def index(self, e, store=False):
+        obj, key = e.obj, e.key
+        ot = first(obj.ty)
+        # method-table access on a class: Foo.__init -> Foo.__init__
+        if isinstance(obj, A.Name) and obj.sym in self.classes and isinstance(key, A.String):
+            return attr(self.ex(obj), self.method_name(key.value))
+        if isinstance(obj, A.Name) and obj.sym.kind == "global" and obj.name in ("math", "string", "table", "os", "io") \
+                and not store:
+            return self.lualib_value(obj.name, key.value if isinstance(key, A.String) else None, e)
+        if is_list(ot):
+            return subscript(self.ex(obj), self.list_index(obj, key))
+        if ot is not None and ot.kind == "arg":
+            return subscript(self.ex(obj), self.ex(key))
+        if is_dict(ot):
+            if store or isinstance(key, A.String) and (not ot.fields or key.value in ot.fields):
+                return subscript(self.ex(obj), self.dict_key(key))
+            return call(attr(self.ex(obj), "get"), self.dict_key(key))
+        value = self.ex(obj)
+        if isinstance(key, A.String) and e.dot or isinstance(key, A.String) and key.value.isidentifier():
+            field = key.value
+            if field == "__init":
+                field = "__init__"
+            if field == "class" and isinstance(obj, A.Name) and obj.name == "torch":
+                field = "class_"
+            import keyword
+            if keyword.iskeyword(field):
+                if store:
+                    raise Unsupported(f"field named {field!r} (a Python keyword)")
+                return call("getattr", value, string(field))
+            return attr(value, field)
+        if isinstance(key, A.Table):
+            return self.tensor_index(value, key)
+        return subscript(value, self.ex(key))
+
+    def list_index(self, obj, key):
+        """A 1-based Lua array index as a 0-based Python one."""
+        if isinstance(key, A.UnOp) and key.op == "#" and self._same(key.operand, obj):
+            return neg(cst.Integer("1"))
+        if isinstance(key, A.BinOp) and key.op == "-" and isinstance(key.left, A.UnOp) and \
+                key.left.op == "#" and self._same(key.left.operand, obj) and \
+                isinstance(key.right, A.Number) and isinstance(key.right.value, int):
+            return neg(cst.Integer(str(key.right.value + 1)))
+        return minus_one(self.ex(key))
+
+    def tensor_index(self, value, key):
+        """Torch's index table ``t[{2, {1, 3}, {}}]`` as the library's ``t[2, [1, 3], []]``."""
+        items = []
+        for it in key.items:
+            if it.key is not None:
+                raise Unsupported("keyed entry in a tensor index table")
+            items.append(self.ex(it.value))
+        if not items:
+            raise Unsupported("empty tensor index table")
+        return subscript(value, *items, trailing_comma=len(items) == 1)
+
+    # --- Lua's standard library -----------------------------------------------------------------------
+    def lualib_value(self, lib, field, e):
+        if lib == "math":
+            self.need("math")
+            if field == "huge":
+                return attr(name("math"), "inf")
+            if field == "pi":
+                return attr(name("math"), "pi")
+            if field in ("floor", "ceil", "sqrt", "exp", "log", "sin", "cos", "tan", "asin",
+                         "acos", "atan", "sinh", "cosh", "tanh", "fmod", "log10"):
+                return attr(name("math"), field)
+            if field in ("max", "min", "abs"):
+                return name(field)
+        raise Unsupported(f"{lib}.{field} used as a value")
+
+    def lualib_call(self, lib, field, e):
+        args = e.args
+        A_ = [self.ex(a) for a in args]
+        line = e.line
+        if lib == "math":
+            self.need("math")
+            if field in ("floor", "ceil", "sqrt", "exp", "sin", "cos", "tan", "asin", "acos",
+                         "sinh", "cosh", "tanh", "fmod", "log10", "atan"):
+                if field == "atan" and len(A_) == 2:
+                    return call(attr(name("math"), "atan2"), *A_)
+                return call(attr(name("math"), field), *A_)
+            if field == "log":
+                return call(attr(name("math"), "log"), *A_)
+            if field in ("max", "min"):
+                if len(A_) == 1:
+                    return A_[0]
+                return call(field, *self.args(args))
+            if field == "abs":
+                return call("abs", *A_)
+            if field == "pow":
+                return binop(A_[0], "^", A_[1])
+            if field == "modf":
+                return call(self.compat("modf"), *A_)
+            if field == "random":
+                self.inline_todo(line, "math.random draws from Lua's generator; the numbers differ")
+                return call(self.compat("math_random"), *A_)
+            if field == "randomseed":
+                self.inline_todo(line, "math.randomseed seeds Lua's generator; the numbers differ")
+                return call(self.compat("math_randomseed"), *A_)
+        if lib == "string":
+            return self.string_call(field, args, e)
+        if lib == "table":
+            if field == "insert":
+                if len(args) == 2:
+                    return call(attr(A_[0], "append"), A_[1])
+                if len(args) == 3:
+                    return call(attr(A_[0], "insert"), minus_one(A_[1]), A_[2])
+            if field == "remove":
+                if len(args) == 1:
+                    return call(attr(A_[0], "pop"))
+                return call(attr(A_[0], "pop"), minus_one(A_[1]))
+            if field == "concat":
+                tt = first(args[0].ty)
+                sep = A_[1] if len(A_) > 1 else string("")
+                if is_list(tt) and is_str(tt.elem) and len(A_) <= 2:
+                    return call(attr(sep, "join"), A_[0])
+                return call(self.compat("concat"), *A_)
+            if field == "sort":
+                if len(A_) == 1:
+                    return call(attr(A_[0], "sort"))
+                return call(self.compat("sort"), *A_)
+            if field == "unpack":
+                return call(self.compat("unpack"), *A_)
+            if field == "getn":
+                return call("len", A_[0])
+        if lib == "os":
+            if field == "time" and not args:
+                self.need("time")
+                return call("int", call(attr(name("time"), "time")))
+            if field == "clock":
+                self.need("time")
+                return call(attr(name("time"), "process_time"))
+            if field in ("getenv", "remove", "rename"):
+                self.need("os")
+                return call(attr(name("os"), field), *A_)
+            if field == "exit":
+                self.need("sys")
+                return call(attr(name("sys"), "exit"), *A_)
+            if field == "date":
+                return call(self.compat("date"), *A_)
+        if lib == "io":
+            if field == "write":
+                types = [first(a.ty) for a in args]
+                if all(is_str(t) or is_int(t) for t in types):
+                    return call("print", *A_, sep=string(""), end=string(""))
+                return call(self.compat("write"), *A_)
+            if field == "flush":
+                self.need("sys")
+                return call(attr(attr(name("sys"), "stdout"), "flush"))
+        raise Unsupported(f"{lib}.{field} has no translation yet")
+
+    def string_call(self, field, args, e, receiver=None):
+        """string.X(s, ...) or s:X(...) (receiver given)."""
+        all_args = ([receiver] if receiver is not None else []) + list(args)
+        A_ = [self.ex(a) for a in all_args]
+        if field == "format":
+            return self.format_call(all_args)
+        if field == "rep" and len(A_) == 2:
+            return binop(A_[0], "*", A_[1])
+        if field == "len":
+            return call("len", A_[0])
+        if field in ("upper", "lower"):
+            return call(attr(A_[0], field))
+        if field == "reverse":
+            return slice_(A_[0]).with_changes(slice=[cst.SubscriptElement(slice=cst.Slice(
+                lower=None, upper=None, step=neg(cst.Integer("1"))))])
+        if field == "sub":
+            lits = [a.value if isinstance(a, A.Number) and isinstance(a.value, int) else None
+                    for a in all_args[1:]]
+            if len(lits) >= 1 and lits[0] is not None and lits[0] >= 1 and \
+                    (len(lits) == 1 or (lits[1] is not None and lits[1] >= lits[0])):
+                lower = cst.Integer(str(lits[0] - 1)) if lits[0] > 1 else None
+                upper = cst.Integer(str(lits[1])) if len(lits) > 1 else None
+                return slice_(A_[0], lower, upper)
+            return call(self.compat("sub"), *A_)
+        if field == "byte":
+            if len(A_) == 1:
+                return call("ord", subscript(A_[0], cst.Integer("0")))
+            if len(A_) == 2:
+                return call("ord", subscript(A_[0], minus_one(A_[1])))
+        if field == "char":
+            if len(A_) == 1:
+                return call("chr", A_[0])
+            return call(self.compat("char"), *A_)
+        if field in ("find", "match", "gmatch", "gsub"):
+            return call(self.compat(field), *A_)
+        raise Unsupported(f"string.{field} has no translation yet")
+
+    def format_call(self, args):
+        """``string.format``: Python's ``%`` where it formats exactly as Lua does."""
+        import re
+        A_ = [self.ex(a) for a in args[1:]]
+        fmt = args[0]
+        if isinstance(fmt, A.String):
+            specs = re.findall(r"%[-+ #0]*\d*(?:\.\d*)?([a-zA-Z%])", fmt.value)
+            convs = [c for c in specs if c != "%"]
+            ok = len(convs) == len(args) - 1 and all(c in "diouxXeEfFgGs" for c in convs)
+            if ok:
+                for c, a in zip(convs, args[1:]):
+                    t = first(a.ty)
+                    if c == "s" and not (is_str(t) or is_int(t) or (t is not None and t.kind in ("tensor", "module"))):
+                        ok = False
+                    if c in "ouxX" and not is_int(t):
+                        ok = False
+                    if c in "dieEfFgG" and t is not None and t.kind not in NUMERIC:
+                        ok = False
+                    if isinstance(a, (A.Call, A.MethodCall)) and a.ty is not None and a.ty.kind == "tuple":
+                        ok = False
+                    if isinstance(a, A.Vararg):
+                        ok = False
+            if ok:
+                if not A_:
+                    return string(fmt.value.replace("%%", "%"))
+                rhs = A_[0] if len(A_) == 1 and self._one_value(args[1]) else None
+                if rhs is None:
+                    rhs = tuple_(A_) if len(A_) > 1 else cst.Tuple([cst.Element(A_[0], comma=cst.Comma())])
+                    if len(A_) > 1:
+                        rhs = rhs.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                return binop(string(fmt.value), "%", rhs)
+        return call(self.compat("format"), self.ex(fmt), *self.args(args[1:]))
+
+    # --- calls --------------------------------------------------------------------------------------
+    def call(self, e):
+        f = e.func
+        if isinstance(f, A.Name) and f.sym.kind == "global":
+            special = self.builtin_call(f.name, e)
+            if special is not None:
+                return special
+        if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
+                and f.obj.name in ("math", "string", "table", "os", "io") and isinstance(f.key, A.String):
+            return self.lualib_call(f.obj.name, f.key.value, e)
+        # parent.__init(self, ...) / parent.method(self, ...) inside a class -> super()
+        if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and self.class_stack and \
+                isinstance(f.key, A.String) and e.args and isinstance(e.args[0], A.Name) and \
+                e.args[0].name == "self" and self._is_parent(f.obj):
+            meth = self.method_name(f.key.value)
+            return call(attr(call("super"), meth), *self.args(e.args[1:]))
+        # torch.Tensor{...}: a table constructor argument is a (nested) list
+        if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
+                and f.obj.name == "nn" and isinstance(f.key, A.String):
+            for info in self.classes.values():
+                if info.typename == "nn." + f.key.value:
+                    return call(name(info.sym.pyname), *self.args(e.args))
+        if isinstance(f, A.Function):
+            f.suggested_name = "fn"
+        for a in e.args:
+            if isinstance(a, A.Function) and isinstance(f, A.Index) and isinstance(f.obj, A.Name) \
+                    and f.obj.name == "optim":
+                a.suggested_name = "feval"
+        return call(self.ex(f), *self.args(e.args))
+
+    def _is_parent(self, obj):
+        info = self.class_stack[-1]
+        return bool(info.parent_sym is not None and obj.sym is info.parent_sym)
+
+    def builtin_call(self, fname, e):
+        args = e.args
+        if fname == "print":
+            types = [first(a.ty) for a in args]
+            simple = all(is_str(t) or is_int(t) or (t is not None and t.kind in ("tensor", "module"))
+                         for t in types)
+            multi = any(isinstance(a, (A.Call, A.MethodCall)) and a.ty is not None and a.ty.kind == "tuple" or isinstance(a, A.Vararg) for a in args[-1:])
+            if simple and not multi and len(args) <= 1:
+                return call("print", *self.args(args))
+            return call(self.compat("print"), *self.args(args))
+        if fname == "tostring" and len(args) == 1:
+            t = first(args[0].ty)
+            if is_str(t):
+                return self.ex(args[0])
+            if is_int(t) or (t is not None and t.kind in ("tensor", "module")):
+                return call("str", self.ex(args[0]))
+            return call(self.compat("tostring"), self.ex(args[0]))
+        if fname == "tonumber":
+            return call(self.compat("tonumber"), *self.args(args))
+        if fname == "type" and len(args) == 1:
+            return call(self.compat("type"), self.ex(args[0]))
+        if fname == "select" and args and isinstance(args[0], A.String) and args[0].value == "#":
+            if len(args) == 2 and isinstance(args[1], A.Vararg):
+                return call("len", name("args"))
+        if fname == "select" and args and len(args) == 2 and isinstance(args[1], A.Vararg):
+            return slice_(name("args"), minus_one(self.ex(args[0])))
+        if fname in ("unpack",):
+            return call(self.compat("unpack"), *self.args(args))
+        if fname == "pcall":
+            return call(self.compat("pcall"), *self.args(args))
+        if fname == "error":
+            return call(self.compat("error"), *self.args(args))
+        if fname == "assert":
+            return call(self.compat("lua_assert"), *self.args(args))
+        if fname == "require":
+            raise Unsupported("require used inside an expression")
+        if fname in ("setmetatable", "getmetatable", "rawget", "rawset", "setfenv", "getfenv",
+                     "loadstring", "load", "dofile", "loadfile", "module", "newproxy"):
+            raise Unsupported(f"{fname} (metatables and dynamic code have no faithful Python spelling here)")
+        if fname == "collectgarbage":
+            self.need("gc")
+            return call(attr(name("gc"), "collect"))
+        if fname == "next":
+            raise Unsupported("next()")
+        if fname in ("ipairs", "pairs"):
+            return call(self.compat("pairs"), *self.args(args))
+        return None
+
+    def method_call(self, e):
+        ot = first(e.obj.ty)
+        m = e.method
+        if is_str(ot) or isinstance(e.obj, A.String):
+            return self.string_call(m, e.args, e, receiver=e.obj)
+        obj = self.ex(e.obj)
+        for a in e.args:
+            if isinstance(a, A.Function):
+                a.suggested_name = "fn"
+        if m in ("__init",):
+            m = "__init__"
+        return call(attr(obj, m), *self.args(e.args))
+
+    # --- operators ----------------------------------------------------------------------------------
+    def binop(self, e):
+        op = e.op
+        if op == "..":
+            return self.concat(e)
+        if op in ("and", "or"):
+            return self.logic(e)
+        lt, rt = first(e.left.ty), first(e.right.ty)
+        if op in ("==", "~="):
+            if isinstance(e.right, A.Nil) or isinstance(e.left, A.Nil):
+                other = e.left if isinstance(e.right, A.Nil) else e.right
+                return compare(self.ex(other), "is" if op == "==" else "is not", NONE)
+            if (is_list(lt) or is_dict(lt) or is_list(rt) or is_dict(rt)):
+                return compare(self.ex(e.left), "is" if op == "==" else "is not", self.ex(e.right))
+            return compare(self.ex(e.left), op, self.ex(e.right))
+        if op in _CMPS:
+            return compare(self.ex(e.left), op, self.ex(e.right))
+        if op == "/" and self._literal(e.right) == 0 and self._literal(e.left) is not None:
+            # Lua divides by zero as IEEE does (inf, nan); Python would raise
+            return number(_ieee_divide(self._literal(e.left)))
+        if op in ("+", "-", "*", "/", "%", "^"):
+            return binop(self.ex(e.left), op, self.ex(e.right))
+        raise Unsupported(f"operator {op}")
+
+    def _literal(self, e):
+        if isinstance(e, A.Number):
+            return e.value
+        if isinstance(e, A.UnOp) and e.op == "-" and isinstance(e.operand, A.Number):
+            return -e.operand.value
+        if isinstance(e, A.Paren):
+            return self._literal(e.expr)
+        return None
+
+    def logic(self, e):
+        op = e.op
+        lt = first(e.left.ty)
+        # a and b or c  ->  b if a else c  (when b can never be nil/false)
+        if op == "or" and isinstance(e.left, A.BinOp) and e.left.op == "and":
+            a, b, c = e.left.left, e.left.right, e.right
+            bt = first(b.ty)
+            if bt is not None and bt.kind not in ("bool", "nil") and not bt.nilable or \
+                    isinstance(b, A.Bool) and b.value:
+                test = self.cond(a)
+                if test is TRUE:
+                    return self.ex(b)
+                return ifexp(test, self.ex(b), self.ex(c))
+        if lt is None or lt.kind == "bool":
+            return boolop(self.ex(e.left), op, self.ex(e.right))
+        if op == "or" and isinstance(e.left, (A.Name, A.Index)):
+            left = self.ex(e.left)
+            if lt.kind in ("tensor", "module", "func", "obj", "list", "dict") or lt.nilable:
+                return ifexp(compare(left, "is not", NONE), left, self.ex(e.right))
+        if op == "and" and isinstance(e.left, (A.Name, A.Index)) and lt.kind != "bool":
+            left = self.ex(e.left)
+            return ifexp(compare(left, "is", NONE), left, self.ex(e.right))
+        return boolop(self.ex(e.left), op, self.ex(e.right))
+
+    def concat(self, e):
+        parts = []
+
+        def flatten(x):
+            if isinstance(x, A.BinOp) and x.op == "..":
+                flatten(x.left)
+                flatten(x.right)
+            elif isinstance(x, A.Paren) and isinstance(x.expr, A.BinOp) and x.expr.op == "..":
+                flatten(x.expr)
+            else:
+                parts.append(x)
+        flatten(e)
+        pieces = []
+        for p in parts:
+            t = first(p.ty)
+            if isinstance(p, A.String):
+                pieces.append(string(p.value))
+            elif isinstance(p, A.Number):
+                from luatorch.lua.compat import number_to_string
+                pieces.append(string(number_to_string(p.value)))
+            elif is_str(t):
+                pieces.append(self.ex(p))
+            elif is_int(t):
+                pieces.append(call("str", self.ex(p)))
+            elif is_number(t):
+                pieces.append(call("format", self.ex(p), string(".14g")))
+            else:
+                pieces.append(call(self.compat("tostring"), self.ex(p)))
+        # merge adjacent literals
+        merged = []
+        for p in pieces:
+            if merged and isinstance(p, cst.SimpleString) and isinstance(merged[-1], cst.SimpleString):
+                merged[-1] = string(merged[-1].evaluated_value + p.evaluated_value)
+            else:
+                merged.append(p)
+        out = merged[0]
+        for p in merged[1:]:
+            out = binop(out, "+", p)
+        return out
+
+    def unop(self, e):
+        op = e.op
+        if op == "-":
+            operand = self.ex(e.operand)
+            if isinstance(e.operand, A.Number):
+                return number(-e.operand.value, "-" + e.operand.text)
+            return neg(operand)
+        if op == "not":
+            return self.cond(e)
+        if op == "#":
+            t = first(e.operand.ty)
+            if t is not None and t.kind == "tensor":
+                return call(attr(self.ex(e.operand), "size"))
+            if t is not None and t.kind == "arg":
+                return binop(call("len", self.ex(e.operand)), "-", cst.Integer("1"))
+            if is_dict(t):
+                return call(self.compat("length"), self.ex(e.operand))
+            return call("len", self.ex(e.operand))
+        raise Unsupported(f"unary operator {op}")
+
+    def table(self, e):
+        keyed = [i for i in e.items if i.key is not None]
+        if not e.items and getattr(e, "settled", None) == "dict":
+            return cst.Dict([])
+        if len(e.items) == 1 and not keyed and isinstance(e.items[0].value, A.Vararg):
+            return call("list", name("args"))
+        if not keyed:
+            elems = []
+            for k, it in enumerate(e.items):
+                last = k == len(e.items) - 1
+                v = it.value
+                if last and (isinstance(v, A.Vararg) or isinstance(v, (A.Call, A.MethodCall)) and
+                             v.ty is not None and v.ty.kind == "tuple"):
+                    elems.append(cst.StarredElement(self.ex_multi(v)))
+                else:
+                    elems.append(cst.Element(self.ex(v)))
+            return cst.List(elems)
+        elems = []
+        pos = 0
+        for it in e.items:
+            if it.key is None:
+                pos += 1
+                key = cst.Integer(str(pos))
+            else:
+                key = self.dict_key(it.key)
+            elems.append(cst.DictElement(key=key, value=self.ex(it.value)))
+        return cst.Dict(elems)

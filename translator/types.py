@@ -1,0 +1,805 @@
+"""Pass 3: types — a small flow-insensitive inference over the whole chunk.
+
+It decides what the emitter needs: which tables are arrays (Python lists, 0-based) and which
+are records (dicts), which values are tensors or modules (1-based indexing passes through to
+the library), which are numbers, strings or booleans (printing, truthiness, ``..``), and how
+many values each local function returns. Unknown stays ``None``; the emitter then picks the
+spelling that is exact for every type Lua allows there.
+"""
+
+from . import library as L
+from . import luaast as A
+
+
+class Ty:
+    __slots__ = ("cls", "elem", "fields", "func", "items", "kind", "nilable", "ret")
+
+    def __init__(self, kind, elem=None, items=None, fields=None, cls=None, ret=None, func=None):
+        self.kind, self.elem, self.items, self.fields = kind, elem, items, fields
+        self.cls, self.ret, self.func = cls, ret, func
+        self.nilable = False
+
+    def __repr__(self):
+        extra = self.cls or (self.elem and f"[{self.elem!r}]") or ""
+        return f"{self.kind}{extra}{'?' if self.nilable else ''}"
+
+    def __eq__(self, other):
+        return (isinstance(other, Ty) and self.kind == other.kind and self.cls == other.cls
+                and self.elem == other.elem and self.items == other.items
+                and self.ret == other.ret and self.nilable == other.nilable
+                and self.fields == other.fields)
+
+    __hash__ = None
+
+
+INT, NUM, STR, BOOL, NIL = Ty("int"), Ty("num"), Ty("str"), Ty("bool"), Ty("nil")
+TENSOR = Ty("tensor")
+NUMERIC = ("int", "num")
+
+
+def join(a, b):
+    """The least type covering both (None: unknown)."""
+    if a is None or b is None:
+        return None
+    if a.kind == "nil":
+        return b if b.nilable else _nilable(b)
+    if b.kind == "nil":
+        return a if a.nilable else _nilable(a)
+    if a == b:
+        return a
+    if a.kind == "table" and b.kind in ("list", "dict"):
+        return b
+    if b.kind == "table" and a.kind in ("list", "dict"):
+        return a
+    nil = a.nilable or b.nilable
+    if a.kind in NUMERIC and b.kind in NUMERIC:
+        out = Ty("num")
+    elif a.kind != b.kind:
+        return None
+    elif a.kind == "list":
+        items = None
+        if a.items is not None and b.items is not None and len(a.items) == len(b.items):
+            items = [join(x, y) for x, y in zip(a.items, b.items)]
+        out = Ty("list", elem=join(a.elem, b.elem) if a.elem and b.elem else (a.elem or b.elem),
+                 items=items)
+    elif a.kind == "dict":
+        fields = dict(a.fields or {})
+        for k, v in (b.fields or {}).items():
+            fields[k] = join(fields[k], v) if k in fields else v
+        out = Ty("dict", fields=fields)
+    elif a.kind == "module":
+        out = Ty("module", cls=a.cls if a.cls == b.cls else None)
+    elif a.kind == "func":
+        out = Ty("func", ret=a.ret if a.ret == b.ret else None,
+                 func=a.func if a.func is b.func else None)
+    elif a.kind == "tuple":
+        if len(a.items) != len(b.items):
+            return None
+        out = Ty("tuple", items=[join(x, y) for x, y in zip(a.items, b.items)])
+    elif a.kind == "libfunc" and a.cls and b.cls and a.cls.split(".")[0] == b.cls.split(".")[0]:
+        out = Ty("libfunc", cls=a.cls.split(".")[0] + ".*")
+    else:
+        out = Ty(a.kind, cls=a.cls if a.cls == b.cls else None)
+    if nil:
+        out.nilable = True
+    return out
+
+
+def _nilable(t):
+    c = Ty(t.kind, t.elem, t.items, t.fields, t.cls, t.ret, t.func)
+    c.nilable = True
+    return c
+
+
+def _match_type(pattern):
+    """string.match gives one value per capture (the whole match when there is none)."""
+    if not isinstance(pattern, A.String):
+        return None
+    p = pattern.value.replace("%%", "").replace("%(", "")
+    n = p.count("(")
+    return _nilable(STR) if n <= 1 else Ty("tuple", items=[_nilable(STR)] * n)
+
+
+def first(t):
+    """The first value of a possibly multi-valued type (Lua truncation to one value)."""
+    if t is not None and t.kind == "tuple":
+        return t.items[0] if t.items else NIL
+    return t
+
+
+def is_str(t):
+    return t is not None and t.kind == "str" and not t.nilable
+
+
+def is_int(t):
+    return t is not None and t.kind == "int" and not t.nilable
+
+
+def is_number(t):
+    return t is not None and t.kind in NUMERIC and not t.nilable
+
+
+def is_list(t):
+    return t is not None and t.kind == "list"
+
+
+def is_dict(t):
+    return t is not None and t.kind == "dict"
+
+
+def is_tensorish(t):
+    """Tensors, modules and other library objects: 1-based indexing and attribute access."""
+    return t is not None and t.kind in ("tensor", "module", "obj", "storage")
+
+
+class Inference:
+    def __init__(self, chunk):
+        self.chunk = chunk
+        self.changed = False
+        self.params = {}          # Function -> list of arg types seen at call sites
+        self.func_of_sym = {}     # Symbol -> Function when bound to exactly one function
+        self.class_syms = {}      # Symbol -> torch class name
+
+    def run(self, rounds=4):
+        self._bind_functions()
+        symbols = {id(n.sym): n.sym for n in A.walk(self.chunk.body)
+                   if isinstance(n, A.Name) and getattr(n, "sym", None) is not None}
+        for _ in range(rounds):
+            self.changed = False
+            # each round recomputes every symbol's type; until a symbol is assigned in this
+            # round, reads see the previous round's type
+            for sym in symbols.values():
+                sym._typed = False
+            self.block(self.chunk.body)
+            for f, args in self.params.items():
+                for p, t in zip(f.params, args):
+                    self.set_sym(p.sym, t, replace=True)
+            if not self.changed:
+                break
+
+    def _bind_functions(self):
+        counts = {}
+        for n in A.walk(self.chunk.body):
+            if isinstance(n, A.FuncDecl) and isinstance(n.target, A.Name):
+                counts.setdefault(n.target.sym, []).append(n.func)
+            elif isinstance(n, A.Local):
+                for name, e in zip(n.names, n.exprs):
+                    if isinstance(e, A.Function):
+                        counts.setdefault(name.sym, []).append(e)
+            elif isinstance(n, A.Assign):
+                for t in n.targets:
+                    if isinstance(t, A.Name):
+                        counts.setdefault(t.sym, []).append(None)
+        for sym, funcs in counts.items():
+            if len(funcs) == 1 and funcs[0] is not None:
+                self.func_of_sym[sym] = funcs[0]
+
+    # --- symbols ---------------------------------------------------------------------------
+    def set_sym(self, sym, t, replace=False):
+        if sym is None:
+            return
+        if getattr(sym, "_typed", False) and not replace:
+            new = join(sym.ty, t)
+        else:
+            new = t
+        sym._typed = True
+        if new != sym.ty:
+            sym.ty = new
+            self.changed = True
+
+    # --- statements ------------------------------------------------------------------------
+    def block(self, b):
+        for s in b.stmts:
+            self.stmt(s)
+
+    def stmt(self, s):
+        t = type(s)
+        if t is A.Local:
+            self.assign(s.names, s.exprs, local=True)
+        elif t is A.Assign:
+            for target in s.targets:
+                if not isinstance(target, A.Name):
+                    self.expr(target)
+            self.assign(s.targets, s.exprs)
+        elif t is A.CallStat:
+            self.expr(s.call)
+        elif t is A.Do:
+            self.block(s.body)
+        elif t is A.While:
+            self.expr(s.cond)
+            self.block(s.body)
+        elif t is A.Repeat:
+            self.block(s.body)
+            self.expr(s.cond)
+        elif t is A.If:
+            for cond, body in s.clauses:
+                self.expr(cond)
+                self.block(body)
+            if s.orelse:
+                self.block(s.orelse)
+        elif t is A.NumFor:
+            start, _, step = [first(self.expr(e)) if e is not None else INT
+                              for e in (s.start, s.stop, s.step)]
+            all_int = is_int(start) and is_int(step)
+            self.set_sym(s.var.sym, INT if all_int else NUM, replace=True)
+            self.block(s.body)
+        elif t is A.GenFor:
+            ts = [self.expr(e) for e in s.exprs]
+            self.generic_for(s, ts)
+            self.block(s.body)
+        elif t is A.FuncDecl:
+            ft = self.function(s.func)
+            if isinstance(s.target, A.Name):
+                self.set_sym(s.target.sym, ft)
+            else:
+                self.expr(s.target.obj)
+                self.note_index(s.target.obj, s.target.key, store=True, value=ft)
+        elif t is A.Return:
+            for e in s.exprs:
+                self.expr(e)
+
+    def generic_for(self, s, ts):
+        call = s.exprs[0] if s.exprs else None
+        names = [n.sym for n in s.names]
+        if isinstance(call, A.Call) and isinstance(call.func, A.Name) and call.args:
+            fn = call.func.name
+            arg_t = first(self.expr(call.args[0]))
+            if fn == "ipairs":
+                self.set_sym(names[0], INT, replace=True)
+                if len(names) > 1:
+                    self.set_sym(names[1], arg_t.elem if is_list(arg_t) else None, replace=True)
+                self.mark_use(call.args[0], "array")
+                return
+            if fn == "pairs":
+                if is_list(arg_t):
+                    self.set_sym(names[0], INT, replace=True)
+                    if len(names) > 1:
+                        self.set_sym(names[1], arg_t.elem, replace=True)
+                    return
+                if is_dict(arg_t) and arg_t.fields:
+                    vals = list(arg_t.fields.values())
+                    vt = vals[0]
+                    for v in vals[1:]:
+                        vt = join(vt, v)
+                    self.set_sym(names[0], None, replace=True)
+                    if len(names) > 1:
+                        self.set_sym(names[1], vt, replace=True)
+                    return
+        for n in names:
+            self.set_sym(n, None, replace=True)
+
+    def assign(self, targets, exprs, local=False):
+        types = [self.expr(e) for e in exprs]
+        values = []
+        for i, t in enumerate(types):
+            if i == len(types) - 1 and t is not None and t.kind == "tuple":
+                values.extend(t.items)
+            else:
+                values.append(first(t))
+        for i, target in enumerate(targets):
+            t = values[i] if i < len(values) else (None if types and types[-1] is None else NIL)
+            if isinstance(target, A.Name):
+                self.set_sym(target.sym, t)
+                if i < len(exprs) and isinstance(exprs[i], A.Call):
+                    self._note_class(target.sym, exprs[i])
+            else:
+                self.note_index(target.obj, target.key, store=True, value=t)
+
+    def _note_class(self, sym, call):
+        f = call.func
+        if (isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.name == "torch"
+                and isinstance(f.key, A.String) and f.key.value == "class" and call.args
+                and isinstance(call.args[0], A.String)):
+            self.class_syms[sym] = call.args[0].value
+
+    # --- index use: arrays vs records ------------------------------------------------------
+    def mark_use(self, e, use):
+        if isinstance(e, A.Name) and e.sym is not None:
+            e.sym.index_use.add(use)
+
+    def note_index(self, obj, key, store=False, value=None):
+        ot = first(obj.ty) if obj.ty is not None else None
+        if isinstance(key, A.String):
+            self.mark_use(obj, "field")
+            if store and isinstance(obj, A.Name) and obj.sym is not None and ot is not None \
+                    and ot.kind == "dict":
+                f = obj.sym.fields
+                f[key.value] = join(f[key.value], value) if key.value in f else value
+        else:
+            kt = first(self.expr(key))
+            if kt is not None and kt.kind in NUMERIC:
+                self.mark_use(obj, "array")
+            elif isinstance(key, A.Table):
+                self.mark_use(obj, "tensor-index")
+            else:
+                self.mark_use(obj, "key")
+            if store and isinstance(obj, A.Name) and obj.sym is not None and value is not None:
+                obj.sym.fields.setdefault("[]", value)
+
+    # --- expressions -----------------------------------------------------------------------
+    def expr(self, e):
+        t = self._expr(e)
+        e.ty = t
+        return t
+
+    def function(self, f):
+        for s in f.body.stmts:
+            self.stmt(s)
+        rets = []
+        nrets = 0
+        for n in A.walk(f.body):
+            if isinstance(n, A.Function) and n is not f:
+                continue
+            if isinstance(n, A.Return) and self._owner(n, f):
+                nrets = max(nrets, len(n.exprs))
+                ts = [first(x.ty) for x in n.exprs]
+                if len(n.exprs) == 1 and n.exprs[0].ty is not None and n.exprs[0].ty.kind == "tuple":
+                    ts = list(n.exprs[0].ty.items)
+                    nrets = max(nrets, len(ts))
+                rets.append(ts)
+        f.nrets = nrets
+        if not rets:
+            ret = NIL
+        else:
+            width = max(len(r) for r in rets)
+            cols = []
+            for i in range(width):
+                col = None
+                for r in rets:
+                    ti = r[i] if i < len(r) else NIL
+                    col = ti if col is None and r is rets[0] else join(col, ti)
+                cols.append(col)
+            ret = cols[0] if width == 1 else Ty("tuple", items=cols)
+        return Ty("func", ret=ret, func=f)
+
+    def _owner(self, ret, f):
+        # Return statements nested in inner functions belong to those functions
+        owners = getattr(f, "_returns", None)
+        if owners is None:
+            owners = set()
+            stack = [f.body]
+            while stack:
+                n = stack.pop()
+                if isinstance(n, A.Function):
+                    continue
+                if isinstance(n, A.Return):
+                    owners.add(id(n))
+                stack.extend(A.children(n))
+            f._returns = owners
+        return id(ret) in owners
+
+    def _expr(self, e):
+        t = type(e)
+        if t is A.Number:
+            return INT if isinstance(e.value, int) else NUM
+        if t is A.String:
+            return STR
+        if t is A.Bool:
+            return BOOL
+        if t is A.Nil:
+            return NIL
+        if t is A.Vararg:
+            return None
+        if t is A.Name:
+            sym = e.sym
+            if sym is None:
+                return None
+            if sym.kind == "global" and sym.name in L.LIBRARY_MODULES and not sym.assigned_from:
+                return Ty("lib", cls=sym.name)
+            if sym.kind == "global" and sym.name in ("math", "string", "table", "os", "io"):
+                return Ty("lualib", cls=sym.name)
+            if sym.name == "arg" and sym.kind == "global":
+                return Ty("arg")
+            if sym in self.class_syms:
+                return Ty("class", cls=self.class_syms[sym])
+            t = sym.ty
+            if t is not None and t.kind == "table":
+                return self.table_kind(sym, t)
+            if t is not None and t.kind == "loaded":
+                uses = sym.index_use
+                if "method" in uses or "tensor-index" in uses or not uses:
+                    return None
+                if "field" in uses or "key" in uses:
+                    return Ty("dict", fields={})
+                return Ty("list")
+            return t
+        if t is A.Paren:
+            return first(self.expr(e.expr))
+        if t is A.Function:
+            return self.function(e)
+        if t is A.Table:
+            return self.table(e)
+        if t is A.Index:
+            ot = first(self.expr(e.obj))
+            self.note_index(e.obj, e.key)
+            return self.index_type(e, ot)
+        if t is A.Call:
+            return self.call(e)
+        if t is A.MethodCall:
+            return self.method_call(e)
+        if t is A.BinOp:
+            lt, rt = first(self.expr(e.left)), first(self.expr(e.right))
+            return self.binop(e.op, lt, rt)
+        if t is A.UnOp:
+            ot = first(self.expr(e.operand))
+            if e.op == "not":
+                return BOOL
+            if e.op == "#":
+                if isinstance(e.operand, A.Name):
+                    self.mark_use(e.operand, "array" if not is_str(ot) else "len")
+                return INT if ot is None or ot.kind != "tensor" else Ty("obj", cls="torch.LongStorage")
+            return ot
+        return None
+
+    def table_kind(self, sym, t):
+        """An empty table constructor's variable: an array unless it is used as a record."""
+        uses = sym.index_use
+        if "field" in uses or "key" in uses:
+            return Ty("dict", fields={k: v for k, v in sym.fields.items() if k != "[]"})
+        return Ty("list", elem=sym.fields.get("[]"))
+
+    def table(self, e):
+        keyed = [i for i in e.items if i.key is not None]
+        types = [self.expr(i.value) for i in e.items]
+        if not keyed:
+            items = [first(t) for t in types]
+            elem = None
+            for i, it in enumerate(items):
+                elem = it if i == 0 else join(elem, it)
+            if not items:
+                return Ty("table")   # {} : decided by how the variable is used
+            return Ty("list", elem=elem, items=items)
+        for i in keyed:
+            if not isinstance(i.key, A.String):
+                self.expr(i.key)
+        fields = {i.key.value: first(i.value.ty) for i in keyed if isinstance(i.key, A.String)}
+        return Ty("dict", fields=fields)
+
+    def index_type(self, e, ot):
+        key = e.key
+        if ot is None:
+            return None
+        k = ot.kind
+        if k == "lib":
+            name = key.value if isinstance(key, A.String) else None
+            if ot.cls == "torch" and name in ("Tensor", "DoubleTensor", "FloatTensor",
+                                               "LongTensor", "IntTensor", "ByteTensor"):
+                return Ty("func", ret=TENSOR)
+            return Ty("libfunc", cls=f"{ot.cls}.{name}")
+        if k == "lualib":
+            return Ty("libfunc", cls=f"{ot.cls}.{key.value if isinstance(key, A.String) else ''}")
+        if k == "list":
+            if isinstance(key, A.Number) and ot.items and isinstance(key.value, int) \
+                    and 1 <= key.value <= len(ot.items):
+                return ot.items[key.value - 1]
+            return ot.elem
+        if k == "dict":
+            if isinstance(key, A.String) and ot.fields and key.value in ot.fields:
+                return ot.fields[key.value]
+            return None
+        if k == "module":
+            if isinstance(key, A.String):
+                if key.value in L.MODULE_LIST_FIELDS:
+                    return Ty("list", elem=Ty("module"))
+                if key.value in L.MODULE_TENSOR_FIELDS:
+                    if key.value in ("output", "gradInput") and ot.cls in L.TABLE_OUTPUT_MODULES:
+                        return Ty("list", elem=TENSOR)
+                    return TENSOR
+            return None
+        if k == "arg":
+            return STR
+        return None
+
+    def call(self, e):
+        ft = first(self.expr(e.func))
+        args = [self.expr(a) for a in e.args]
+        f = e.func
+        # call-site parameter types for local functions
+        if isinstance(f, A.Name) and f.sym in self.func_of_sym:
+            fn = self.func_of_sym[f.sym]
+            seen = self.params.get(fn)
+            argt = [first(a) for a in args] + [NIL] * (len(fn.params) - len(args))
+            if seen is None:
+                self.params[fn] = argt[:len(fn.params)]
+            else:
+                self.params[fn] = [join(x, y) for x, y in zip(seen, argt)]
+        if ft is not None and ft.kind == "libfunc":
+            return self.library_call(ft.cls, e, args)
+        if ft is not None and ft.kind == "func":
+            return ft.ret
+        if ft is not None and ft.kind == "class":
+            return Ty("module", cls=ft.cls.split(".")[-1])
+        if isinstance(f, A.Name) and f.sym is not None and f.sym.kind == "global":
+            return self.builtin_call(f.name, e, args)
+        if ft is not None and ft.kind == "module":
+            return Ty("obj", cls="nngraph.Node")   # nngraph: module(...) builds a graph node
+        return None
+
+    def builtin_call(self, name, e, args):
+        if name in ("tostring", "type"):
+            return STR
+        if name == "tonumber":
+            return _nilable(NUM)
+        if name == "select" and e.args and isinstance(e.args[0], A.String):
+            return INT
+        if name == "require":
+            return None
+        if name in ("pcall",):
+            return None
+        if name == "unpack" and args and is_list(first(args[0])) and first(args[0]).items:
+            return Ty("tuple", items=first(args[0]).items)
+        if name == "setmetatable":
+            return first(args[0]) if args else None
+        return None
+
+    def callback_params(self, fexpr, types):
+        """A function handed to the library (optim's feval): its parameters' types."""
+        fn = fexpr if isinstance(fexpr, A.Function) else None
+        if isinstance(fexpr, A.Name) and fexpr.sym in self.func_of_sym:
+            fn = self.func_of_sym[fexpr.sym]
+        if fn is not None:
+            self.params[fn] = types[:len(fn.params)] + [None] * (len(fn.params) - len(types))
+
+    def library_call(self, qual, e, args):
+        if qual is None:
+            return None
+        mod, _, name = qual.partition(".")
+        if mod == "optim" and e.args:
+            self.callback_params(e.args[0], [TENSOR])
+        a0 = first(args[0]) if args else None
+        for fn, use in (("table.insert", "append"), ("table.remove", "array"),
+                        ("table.concat", "array"), ("table.sort", "array"), ("unpack", "array")):
+            if qual == fn and e.args:
+                self.mark_use(e.args[0], use)
+                if fn == "table.insert" and isinstance(e.args[0], A.Name) and len(args) >= 2:
+                    sym = e.args[0].sym
+                    if sym is not None:
+                        sym.fields["[]"] = join(sym.fields["[]"], first(args[-1])) \
+                            if "[]" in sym.fields else first(args[-1])
+        if mod == "torch":
+            if name in L.TORCH_TENSOR_FUNCS:
+                return TENSOR
+            if name in L.TORCH_ALWAYS_PAIR:
+                return Ty("tuple", items=[TENSOR, Ty("tensor", cls="torch.LongTensor")])
+            if name in L.TORCH_PAIR_WITH_DIM:
+                if len(e.args) >= 2:
+                    return Ty("tuple", items=[TENSOR, Ty("tensor", cls="torch.LongTensor")])
+                return NUM
+            if name in L.TORCH_REDUCE_NUMBER:
+                return NUM if len(e.args) < 2 else TENSOR
+            if name in L.TORCH_NUMBER_FUNCS:
+                return NUM
+            if name in L.TORCH_STRING_FUNCS:
+                return STR
+            if name in L.TORCH_BOOL_FUNCS:
+                return BOOL
+            if name == "class":
+                return None
+            if name == "load":
+                return Ty("loaded")   # a table, tensor or module: decided by how it is used
+            if name in ("getParameters",):
+                return Ty("tuple", items=[TENSOR, TENSOR])
+            return None
+        if mod == "nn":
+            if name == "gModule" and len(e.args) >= 2 and isinstance(e.args[1], A.Table) \
+                    and len(e.args[1].items) > 1:
+                return Ty("module", cls="gModule[]")   # several outputs: forward gives a list
+            if name and (name[:1].isupper() or name == "gModule"):
+                return Ty("module", cls=name)
+            return None
+        if mod == "optim":
+            if name in L.OPTIM_THREE_VALUES:
+                return Ty("tuple", items=[TENSOR, Ty("list", elem=NUM), NUM])
+            if name in L.OPTIM_FUNCS:
+                return Ty("tuple", items=[TENSOR, Ty("list", elem=NUM)])
+            if name == "*":   # one of several optim methods: 2 or 3 values
+                return Ty("tuple", items=[TENSOR, Ty("list", elem=NUM)], cls="open")
+            return None
+        if mod == "string":
+            if name in ("format", "rep", "sub", "upper", "lower", "char", "reverse", "gsub"):
+                return STR if name != "gsub" else Ty("tuple", items=[STR, INT])
+            if name == "len":
+                return INT
+            if name == "byte":
+                return INT
+            if name == "find":
+                return Ty("tuple", items=[_nilable(INT), _nilable(INT)], cls="open")
+            if name == "match":
+                return _match_type(e.args[1] if len(e.args) > 1 else None)
+            return None
+        if mod == "math":
+            if name in ("floor", "ceil"):
+                return INT
+            if name in ("max", "min"):
+                out = None
+                for i, a in enumerate(args):
+                    out = first(a) if i == 0 else join(out, first(a))
+                return out if out is not None and out.kind in NUMERIC else NUM
+            if name == "abs":
+                return a0 if a0 is not None and a0.kind in NUMERIC else NUM
+            return NUM
+        if mod == "table":
+            if name == "concat":
+                return STR
+            if name == "remove":
+                return a0.elem if is_list(a0) else None
+            if name == "unpack":
+                return None
+            return NIL
+        if mod == "os":
+            if name in ("time", "clock"):
+                return NUM
+            if name in ("getenv", "date"):
+                return _nilable(STR) if name == "getenv" else STR
+            return None
+        if mod == "io":
+            return None
+        return None
+
+    def method_call(self, e):
+        ot = first(self.expr(e.obj))
+        self.mark_use(e.obj, "method")
+        args = [self.expr(a) for a in e.args]
+        m = e.method
+        if ot is None:
+            if m in ("forward", "backward", "updateOutput", "updateGradInput"):
+                return None
+            return None
+        k = ot.kind
+        if k == "str":
+            if m in ("format", "rep", "sub", "upper", "lower", "reverse"):
+                return STR
+            if m in ("len", "byte"):
+                return INT
+            if m == "gsub":
+                return Ty("tuple", items=[STR, INT])
+            if m == "find":
+                return Ty("tuple", items=[_nilable(INT), _nilable(INT)], cls="open")
+            if m == "match":
+                return _match_type(e.args[0] if e.args else None)
+            return None
+        if k == "tensor":
+            if m in ("apply", "map") and e.args:
+                self.callback_params(e.args[0], [NUM])
+            if m == "size" or m == "stride":
+                return INT if e.args else Ty("obj", cls="torch.LongStorage")
+            if m in ("max", "min", "median", "mode", "kthvalue", "sort", "topk"):
+                if e.args or m in ("sort", "topk"):
+                    return Ty("tuple", items=[TENSOR, Ty("tensor", cls="torch.LongTensor")])
+                return NUM
+            if m in ("sum", "mean", "prod", "std", "var", "norm", "dist", "dot", "trace"):
+                if m in ("norm", "dist", "dot", "trace") and len(e.args) < 2:
+                    return NUM
+                return NUM if not e.args else TENSOR
+            if m in L.TENSOR_INT_METHODS:
+                return INT
+            if m in L.TENSOR_BOOL_METHODS:
+                return BOOL
+            if m == "type" and not e.args:
+                return STR
+            if m in ("totable", "tolist"):
+                return Ty("list")
+            if m == "storage":
+                return Ty("storage")
+            if m in L.TENSOR_TENSOR_METHODS:
+                return TENSOR
+            return None
+        if k == "module":
+            if m in L.MODULE_SELF_METHODS:
+                return ot
+            if m == "getParameters":
+                return Ty("tuple", items=[TENSOR, TENSOR])
+            if m == "parameters":
+                return Ty("tuple", items=[Ty("list", elem=TENSOR), Ty("list", elem=TENSOR)])
+            if m == "get":
+                return Ty("module")
+            if m == "clone":
+                return ot
+            if m in ("forward", "updateOutput"):
+                cls = ot.cls or ""
+                if cls.endswith("Criterion"):
+                    return NUM
+                if cls in L.TABLE_OUTPUT_MODULES or cls == "gModule[]":
+                    return Ty("list", elem=TENSOR)
+                if cls == "gModule" or cls == "Identity":
+                    return None
+                if cls in ("Sequential", "", None) or not cls:
+                    return None
+                return TENSOR
+            if m in ("backward", "updateGradInput"):
+                cls = ot.cls or ""
+                a0 = first(args[0]) if args else None
+                if is_list(a0):
+                    return Ty("list", elem=TENSOR)
+                if cls and cls not in ("Sequential", "gModule", "Identity") and \
+                        not cls.endswith("Table"):
+                    return TENSOR
+                return None
+            return None
+        if k == "storage" and m == "size":
+            return INT
+        return None
+
+    def binop(self, op, lt, rt):
+        if op in ("==", "~=", "<", ">", "<=", ">="):
+            return BOOL
+        if op == "..":
+            return STR
+        if op in ("and", "or"):
+            if lt is not None and rt is not None and lt.kind == rt.kind == "bool":
+                return BOOL
+            if op == "or":
+                if lt is None or rt is None:
+                    return None
+                lt2 = Ty(lt.kind, lt.elem, lt.items, lt.fields, lt.cls, lt.ret, lt.func)
+                return join(lt2, rt)
+            return rt if lt is not None and lt.kind != "bool" else None
+        if (lt is not None and lt.kind == "tensor") or (rt is not None and rt.kind == "tensor"):
+            return TENSOR
+        if lt is None or rt is None:
+            return None
+        if lt.kind in NUMERIC and rt.kind in NUMERIC:
+            if op in ("+", "-", "*", "%") and lt.kind == rt.kind == "int":
+                return INT
+            return NUM
+        return None
+
+
+def infer(chunk):
+    inf = Inference(chunk)
+    inf.run()
+    _settle_tables(chunk)
+    return inf
+
+
+def _settle_empty(node, expected):
+    """Mark empty table constructors ``{}`` as dicts where their place holds records."""
+    if not isinstance(node, A.Table) or expected is None:
+        return
+    if not node.items:
+        if expected.kind == "dict":
+            node.settled = "dict"
+        return
+    for k, it in enumerate(i for i in node.items if i.key is None):
+        sub = None
+        if expected.kind == "list":
+            sub = expected.elem
+            if sub is None and expected.items and k < len(expected.items):
+                sub = expected.items[k]
+        _settle_empty(it.value, sub)
+    for it in node.items:
+        if isinstance(it.key, A.String) and expected.kind == "dict" and expected.fields:
+            _settle_empty(it.value, expected.fields.get(it.key.value))
+
+
+def _settle_tables(chunk):
+    for n in A.walk(chunk.body):
+        if isinstance(n, (A.Local, A.Assign)):
+            targets = n.names if isinstance(n, A.Local) else n.targets
+            for t, e in zip(targets, n.exprs):
+                if isinstance(e, A.Table):
+                    sym = getattr(t, "sym", None)
+                    if sym is not None and sym.ty is not None and sym.ty.kind == "table":
+                        uses = sym.index_use
+                        if "field" in uses or "key" in uses:
+                            e.settled = "dict"
+                    expected = sym.ty if sym is not None else None
+                    _settle_empty(e, expected if expected is not None else e.ty)
+                    _settle_empty(e, e.ty)
+        elif isinstance(n, A.Table) and n.items:
+            _settle_empty(n, n.ty)
+    _settle_table_syms(chunk)
+
+
+def _settle_table_syms(chunk):
+    seen = set()
+    for n in A.walk(chunk.body):
+        sym = getattr(n, "sym", None)
+        if sym is None or id(sym) in seen or sym.ty is None or sym.ty.kind != "table":
+            continue
+        seen.add(id(sym))
+        uses = sym.index_use
+        if "field" in uses or "key" in uses:
+            sym.ty = Ty("dict", fields={k: v for k, v in sym.fields.items() if k != "[]"})
+        else:
+            sym.ty = Ty("list", elem=sym.fields.get("[]"))

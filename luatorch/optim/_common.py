@@ -41,18 +41,19 @@ def lua_or(value, default):
     return default if value is None or value is False else value
 
 
-def number_option(config, key, default, op):
-    """``config.key or default``, checked to be a number (ints and floats both accepted)."""
+def number_option(config, key, default, op, table="config"):
+    """``config.key or default``, checked to be a number (ints and floats both accepted);
+    ``table`` names the table in the error message."""
     value = lua_or(config.get(key), default)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"optim.{op}: config.{key} must be a number, got "
+        raise TypeError(f"optim.{op}: {table}.{key} must be a number, got "
                         f"{lua_value_type(value)} {value!r}")
     return value
 
 
-def tonumber_option(config, key, default, op):
+def tonumber_option(config, key, default, op, table="config"):
     """``tonumber(config.key) or default``: numeric strings count, other strings fall back to
     the default, as Lua's tonumber makes them nil (lbfgs's maxIter/maxEval, cmaes's maxEval)."""
     value = config.get(key)
@@ -64,7 +65,7 @@ def tonumber_option(config, key, default, op):
             value = None
     if value is None or value is False:
         return default
-    return number_option({key: value}, key, default, op)
+    return number_option({key: value}, key, default, op, table)
 
 
 def tensor_option(config, key, op):

@@ -20,7 +20,7 @@ def adadelta(opfunc, x, config=None, state=None):
     rho = number_option(config, "rho", 0.9, op)
     eps = number_option(config, "eps", 1e-6, op)
     wd = number_option(config, "weightDecay", 0, op)
-    nevals = number_option(state, "evalCounter", 0, op)
+    nevals = number_option(state, "evalCounter", 0, op, "state")
     state["evalCounter"] = nevals
 
     fx, dfdx = evaluate(opfunc, x, op)

@@ -20,7 +20,7 @@ def adagrad(opfunc, x, config=None, state=None):
     lr = number_option(config, "learningRate", 1e-3, op)
     lrd = number_option(config, "learningRateDecay", 0, op)
     wd = number_option(config, "weightDecay", 0, op)
-    nevals = number_option(state, "evalCounter", 0, op)
+    nevals = number_option(state, "evalCounter", 0, op, "state")
     state["evalCounter"] = nevals
 
     fx, dfdx = evaluate(opfunc, x, op)

@@ -28,7 +28,7 @@ def adam(opfunc, x, config=None, state=None):
     if wd != 0:
         G[...] = G + wd * arr(x, G.shape)
 
-    t = number_option(state, "t", 0, op)
+    t = number_option(state, "t", 0, op, "state")
     for key in ("m", "v", "denom"):
         if state.get(key) is None:
             state[key] = x.new(*dfdx._size).zero()

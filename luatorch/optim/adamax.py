@@ -21,7 +21,7 @@ def adamax(opfunc, x, config=None, state=None):
 
     fx, dfdx = evaluate(opfunc, x, op)
 
-    t = number_option(state, "t", 0, op)
+    t = number_option(state, "t", 0, op, "state")
     if state.get("m") is None:
         state["m"] = x.new(*dfdx._size).zero()
     if state.get("u") is None:

@@ -21,9 +21,9 @@ def asgd(opfunc, x, config=None, state=None):
         config[key] = number_option(config, key, default, op)
     eta0, lam, alpha, t0 = config["eta0"], config["lambda"], config["alpha"], config["t0"]
 
-    eta_t = number_option(state, "eta_t", eta0, op)
-    mu_t = number_option(state, "mu_t", 1, op)
-    t = number_option(state, "t", 0, op)
+    eta_t = number_option(state, "eta_t", eta0, op, "state")
+    mu_t = number_option(state, "mu_t", 1, op, "state")
+    t = number_option(state, "t", 0, op, "state")
     state["eta_t"], state["mu_t"], state["t"] = eta_t, mu_t, t
 
     fx, dfdx = evaluate(opfunc, x, op)

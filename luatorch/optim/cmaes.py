@@ -35,16 +35,16 @@ def cmaes(opfunc, x, config=None, state=None):
     config, state = setup(config, state)
     xmean = x.clone().view(-1)  # distribution mean, a flattened copy
     N = xmean.size(1)
-    sigma = number_option(state, "sigma", None, op)
+    sigma = number_option(state, "sigma", None, op, "state")
     if sigma is None:
         raise ValueError("optim.cmaes: state.sigma (the initial step size) is required")
-    ftarget = number_option(state, "ftarget", None, op)
-    max_eval = tonumber_option(state, "maxEval", 1e3 * N ** 2, op)
-    verb_disp = number_option(state, "verb_disp", None, op)
+    ftarget = number_option(state, "ftarget", None, op, "state")
+    max_eval = tonumber_option(state, "maxEval", 1e3 * N ** 2, op, "state")
+    verb_disp = number_option(state, "verb_disp", None, op, "state")
     if verb_disp is None:
         raise ValueError("optim.cmaes: state.verb_disp is required (0 for no display)")
-    min_iterations = number_option(state, "min_iterations", 1, op)
-    lam = number_option(state, "popsize", None, op)
+    min_iterations = number_option(state, "min_iterations", 1, op, "state")
+    lam = number_option(state, "popsize", None, op, "state")
     if lam is None:
         lam = 4 + math.floor(3 * math.log(N))
     lam = int(lam)

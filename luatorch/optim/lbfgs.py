@@ -47,8 +47,8 @@ def lbfgs(opfunc, x, config=None, state=None):
     learning_rate = number_option(config, "learningRate", 1, op)
     is_verbose = lua_or(config.get("verbose"), False)
 
-    state["funcEval"] = number_option(state, "funcEval", 0, op)
-    state["nIter"] = number_option(state, "nIter", 0, op)
+    state["funcEval"] = number_option(state, "funcEval", 0, op, "state")
+    state["nIter"] = number_option(state, "nIter", 0, op, "state")
 
     def verbose(*args):
         if is_verbose:

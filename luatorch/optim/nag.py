@@ -29,7 +29,7 @@ def nag(opfunc, x, config=None, state=None):
     mom = number_option(config, "momentum", 0.9, op)
     number_option(config, "dampening", mom, op)  # read (and checked) but unused, as in Torch7
     lrs = tensor_option(config, "learningRates", op)
-    nevals = number_option(state, "evalCounter", 0, op)
+    nevals = number_option(state, "evalCounter", 0, op, "state")
     state["evalCounter"] = nevals
     if mom <= 0:
         raise ValueError("Momentum must be positive for Nesterov Accelerated Gradient")

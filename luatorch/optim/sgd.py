@@ -32,7 +32,7 @@ def sgd(opfunc, x, config=None, state=None):
     nesterov = lua_or(config.get("nesterov"), False)
     lrs = tensor_option(config, "learningRates", op)
     wds = tensor_option(config, "weightDecays", op)
-    nevals = number_option(state, "evalCounter", 0, op)
+    nevals = number_option(state, "evalCounter", 0, op, "state")
     state["evalCounter"] = nevals
     if nesterov and not (mom > 0 and damp == 0):
         raise ValueError("Nesterov momentum requires a momentum and zero dampening")

@@ -207,3 +207,101 @@ def test_cg_reuses_state_buffers_and_respects_max_eval():
         assert state[k] is t
     f, _ = rosen_np(np.array(x._a))
     assert f < rosen_np(np.array([-1.2, 1.0]))[0]
+
+
+def ref_cg(fn, x, max_iter=20, rho=0.01, sig=0.5, ext=3.0, ratio=100, intv=0.1):
+    """Rasmussen's minimize.m, written out in numpy (stopping, as Torch7's cg does, at the
+    first failed line search)."""
+    max_eval = max_iter * 1.25
+    f1, df1 = fn(x)
+    hist = [f1]
+    evals = 1
+    s = -df1
+    d1 = -seq_dot(s, s)
+    z1 = 1 / (1 - d1)
+    while evals < abs(max_eval):
+        x0, f0, df0 = x.copy(), f1, df1.copy()
+        x = x + z1 * s
+        f2, df2 = fn(x)
+        evals += 1
+        d2 = seq_dot(df2, s)
+        f3, d3, z3 = f1, d1, -z1
+        m = min(max_iter, max_eval - evals)
+        success = False
+        limit = -1
+        while True:
+            while (f2 > f1 + z1 * rho * d1 or d2 > -sig * d1) and m > 0:
+                limit = z1
+                if f2 > f1:
+                    z2 = z3 - (0.5 * d3 * z3 * z3) / (d3 * z3 + f2 - f3)
+                else:
+                    A = 6 * (f2 - f3) / z3 + 3 * (d2 + d3)
+                    B = 3 * (f3 - f2) - z3 * (d3 + 2 * d2)
+                    z2 = (np.sqrt(B * B - A * d2 * z3 * z3) - B) / A
+                if not np.isfinite(z2):
+                    z2 = z3 / 2
+                z2 = max(min(z2, intv * z3), (1 - intv) * z3)
+                z1 += z2
+                x = x + z2 * s
+                f2, df2 = fn(x)
+                evals += 1
+                m -= 1
+                d2 = seq_dot(df2, s)
+                z3 -= z2
+            if f2 > f1 + z1 * rho * d1 or d2 > -sig * d1:
+                break
+            if d2 > sig * d1:
+                success = True
+                break
+            if m == 0:
+                break
+            A = 6 * (f2 - f3) / z3 + 3 * (d2 + d3)
+            B = 3 * (f3 - f2) - z3 * (d3 + 2 * d2)
+            with np.errstate(all="ignore"):
+                z2 = -d2 * z3 * z3 / (B + np.sqrt(B * B - A * d2 * z3 * z3))
+            if not np.isfinite(z2) or z2 < 0:
+                z2 = z1 * (ext - 1) if limit < -0.5 else (limit - z1) / 2
+            elif limit > -0.5 and z2 + z1 > limit:
+                z2 = (limit - z1) / 2
+            elif limit < -0.5 and z2 + z1 > z1 * ext:
+                z2 = z1 * (ext - 1)
+            elif z2 < -z3 * intv:
+                z2 = -z3 * intv
+            elif limit > -0.5 and z2 < (limit - z1) * (1 - intv):
+                z2 = (limit - z1) * (1 - intv)
+            f3, d3, z3 = f2, d2, -z2
+            z1 += z2
+            x = x + z2 * s
+            f2, df2 = fn(x)
+            evals += 1
+            m -= 1
+            d2 = seq_dot(df2, s)
+        if not success:
+            return x0, hist, evals
+        f1 = f2
+        hist.append(f1)
+        s = s * ((seq_dot(df2, df2) - seq_dot(df2, df1)) / seq_dot(df1, df1)) + -1 * df2
+        df1, df2 = df2, df1
+        d2 = seq_dot(df1, s)
+        if d2 > 0:
+            s = -df1
+            d2 = -seq_dot(s, s)
+        z1 = z1 * min(ratio, d1 / (d2 - 1e-320))
+        d1 = d2
+    return x, hist, evals
+
+
+@pytest.mark.parametrize("config", [{}, {"maxIter": 5}, {"maxIter": 60}, {"maxIter": 30,
+                                    "rho": 0.05, "sig": 0.1, "ext": 2.0, "ratio": 10}])
+def test_cg_matches_numpy_reference(problem, config):
+    fn, x0 = problem
+    x = torch.Tensor(x0.tolist())
+    x2, hist, evals = optim.cg(make_opfunc(fn), x, dict(config))
+    ref_x, ref_hist, ref_evals = ref_cg(fn, x0, max_iter=config.get("maxIter", 20),
+                                        rho=config.get("rho", 0.01), sig=config.get("sig", 0.5),
+                                        ext=config.get("ext", 3.0),
+                                        ratio=config.get("ratio", 100))
+    assert x2 is x
+    np.testing.assert_allclose(x._a, ref_x, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(hist, ref_hist, rtol=1e-10, atol=1e-14)
+    assert evals == ref_evals

@@ -526,6 +526,8 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
                     # a number on the last remaining dimension designates an element
                     return "element", t._offset + (i - 1) * t._stride[0]
                 t = t.select(dim + 1, i)
+        if t is self:  # t[{}]: a new tensor viewing the same elements, as in Torch7
+            t = self._view_of(self._offset, self._size, self._stride)
         return "view", t
 
     def _fast_offset(self, key):

@@ -25,7 +25,8 @@ def test_table_index_selects_and_narrows(a):
     assert a[([2],)]._a.tolist() == [[4, 5, 6]]  # {2} as a range keeps the dimension
     assert a[(2,)]._a.tolist() == [4, 5, 6]
     assert a[([1, 2], 2)]._a.tolist() == [2, 5]
-    assert a[()]._a.tolist() == a._a.tolist()
+    whole = a[()]
+    assert whole is not a and whole.storage() is a.storage() and whole._a.tolist() == a._a.tolist()
 
 
 def test_bare_list_is_one_range(a):

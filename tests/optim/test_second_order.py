@@ -220,7 +220,7 @@ def ref_cg(fn, x, max_iter=20, rho=0.01, sig=0.5, ext=3.0, ratio=100, intv=0.1):
     d1 = -seq_dot(s, s)
     z1 = 1 / (1 - d1)
     while evals < abs(max_eval):
-        x0, f0, df0 = x.copy(), f1, df1.copy()
+        x0 = x.copy()  # where a failed line search returns to
         x = x + z1 * s
         f2, df2 = fn(x)
         evals += 1

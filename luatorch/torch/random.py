@@ -352,7 +352,9 @@ class Generator(TorchObject):
 
     def _uniforms(self, n):
         # the raw words fit in int64, whose conversion to double is vectorised (uint64's is not)
-        return self._raw(n).view(np.int64).astype(np.float64) * _INV_2_32
+        u = self._raw(n).view(np.int64).astype(np.float64)
+        u *= _INV_2_32  # in place: no second 8 MB temporary per 10^6 draws
+        return u
 
     def _uniform(self):
         return self._random() * _INV_2_32
@@ -386,12 +388,23 @@ class Generator(TorchObject):
         if pairs:
             u = self._uniforms(2 * pairs)
             x, y = u[0::2], u[1::2]
-            rho = np.sqrt(-2.0 * _libm("log", 1.0 - y))
-            theta = _TWO_PI * x
-            out[start::2] = rho * _libm("cos", theta) * stdv + mean
+            # rho * cos(2 pi x) * stdv + mean, evaluated in C's order (in place where possible)
+            rho = _libm("log", 1.0 - y)
+            rho *= -2.0
+            np.sqrt(rho, out=rho)
+            theta = x * _TWO_PI
+            value = _libm("cos", theta)
+            value *= rho
+            value *= stdv
+            value += mean
+            out[start::2] = value
             n_sin = rest // 2
             if n_sin:
-                out[start + 1::2] = rho[:n_sin] * _libm("sin", theta[:n_sin]) * stdv + mean
+                value = _libm("sin", theta[:n_sin])
+                value *= rho[:n_sin]
+                value *= stdv
+                value += mean
+                out[start + 1::2] = value
             if rest % 2:  # the last pair's sine stays cached for the next call
                 self._normal_valid = True
                 self._normal_x, self._normal_y = float(x[-1]), float(y[-1])
@@ -831,7 +844,10 @@ class TensorRandom:
         """t.uniform([gen,] [a=0, b=1]): fill with uniforms on [a, b)."""
         self._float_only("uniform")
         gen, (a, b) = self._real_args("uniform", args, (0.0, 1.0))
-        return self._fill_values(self._as_real(gen._uniforms(self.nElement()) * (b - a) + a))
+        values = gen._uniforms(self.nElement())
+        values *= b - a
+        values += a
+        return self._fill_values(self._as_real(values))
 
     def normal(self, *args):
         """t.normal([gen,] [mean=0, stdv=1]): fill with normals (scalar Box-Muller stream)."""

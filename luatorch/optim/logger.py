@@ -75,6 +75,10 @@ class Logger(TorchObject):
     def add(self, symbols):
         """Log one row: a list (in setNames order) or a mapping name -> value."""
         items = lua_pairs(symbols)
+        if isinstance(symbols, dict) and type(symbols) is not dict:
+            # a Lua table from the bridge: its pairs order is shuffled at every start of the
+            # Lua runtime, so name the columns in a fixed (sorted) order instead
+            items.sort(key=lambda kv: (not isinstance(kv[0], (int, float)), str(kv[0])))
         for k, val in items:
             if isinstance(val, bool) or not isinstance(val, (numbers.Real, str)):
                 raise TypeError("<Logger> can only log numbers and strings")
@@ -94,6 +98,10 @@ class Logger(TorchObject):
             if k not in self.symbols:
                 raise KeyError(f"<Logger> unknown symbol {k!r}: the names are "
                                f"{list(self.symbols)}")
+        if len(items) > 1:
+            # values go under their own column, whatever order the table gave them in
+            position = {k: i for i, k in enumerate(self.symbols)}
+            items.sort(key=lambda kv: position[kv[0]])
         line = []
         for _, val in items:
             line.append(val if isinstance(val, str) else format(val, "11.4e"))

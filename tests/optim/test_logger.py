@@ -91,3 +91,14 @@ def test_stdout_logger(capsys):
     out = capsys.readouterr().out
     assert out.startswith("<Logger> warning: no path provided, logging to std out")
     assert out.endswith("a\t\n 2.0000e+00\t\n")
+
+
+def test_rows_follow_the_header_order(tmp_path):
+    path = tmp_path / "order.log"
+    logger = optim.Logger(str(path))
+    logger.add({"b": 1, "a": 2})
+    logger.add({"a": 3, "b": 4})  # another order: each value still goes to its column
+    assert path.read_text() == ("b\ta\t\n"
+                                " 1.0000e+00\t 2.0000e+00\t\n"
+                                " 4.0000e+00\t 3.0000e+00\t\n")
+    assert logger.symbols == {"b": [1, 4], "a": [2, 3]}

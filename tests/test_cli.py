@@ -1,0 +1,124 @@
+"""The th command (trepl's th is the spec) and luatorch run/repl."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from luatorch import cli
+
+BIN = Path(sys.executable).parent
+
+
+def th(*args, stdin=None, cwd=None):
+    exe = BIN / "th"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c",
+                                          "import sys; from luatorch.cli import th_main; sys.exit(th_main())"]
+    return subprocess.run(cmd + list(args), input=stdin, capture_output=True, text=True,
+                          cwd=cwd, timeout=60)
+
+
+def test_execute_statement():
+    r = th("-e", "print(1 + 1, torch.type(torch.Tensor()))")
+    assert r.returncode == 0 and r.stdout == "2\ttorch.DoubleTensor\t\n"
+
+
+def test_load_library_then_statement():
+    r = th("-l", "nn", "-e", "print(torch.type(nn.Linear(2, 2)))")
+    assert r.returncode == 0 and r.stdout == "nn.Linear\t\n"
+    r = th("-lnn", "-e", "print(nn ~= nil)")
+    assert r.stdout == "true\t\n"
+
+
+def test_script_arguments_and_shebang(tmp_path):
+    script = tmp_path / "args.lua"
+    script.write_text("#!/usr/bin/env th\nprint(#arg, arg[1], arg[2], type(arg[0]), arg[-1] ~= nil)\n")
+    r = th(str(script), "a", "-b")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "2\ta\t-b\tstring\ttrue\t\n"
+
+
+def test_uncaught_error_prints_a_lua_traceback_and_fails(tmp_path):
+    script = tmp_path / "bad.lua"
+    script.write_text("local function f()\n  torch.Tensor(2):narrow(1, 3, 1)\nend\nprint('before')\nf()\n")
+    r = th("bad.lua", cwd=tmp_path)  # Lua shortens long file names in messages, as luajit does
+    assert r.returncode == 1
+    assert r.stdout == "before\t\n"
+    assert "bad.lua:2: narrow" in r.stderr
+    assert "stack traceback:" in r.stderr and "bad.lua:5: in main chunk" in r.stderr
+    assert "Traceback (most recent call last)" not in r.stderr
+
+
+def test_debug_flag_shows_the_python_traceback(tmp_path):
+    script = tmp_path / "bad.lua"
+    script.write_text("torch.Tensor(2):narrow(1, 3, 1)\n")
+    r = th("--debug", str(script))
+    assert r.returncode == 1 and "Python traceback" in r.stderr
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    script = tmp_path / "syntax.lua"
+    script.write_text("local x = 1\nlocal = 2\n")
+    r = th("syntax.lua", cwd=tmp_path)
+    assert r.returncode == 1 and "syntax.lua:2:" in r.stderr
+
+
+def test_error_in_statement_fails():
+    r = th("-e", "error('boom')")
+    assert r.returncode == 1 and "boom" in r.stderr
+
+
+def test_help():
+    r = th("--help")
+    assert r.returncode == 0 and r.stdout.startswith("Usage: th [options] [script.lua [arguments]]")
+    assert "-e statement" in r.stdout and "-i,--interactive" in r.stdout
+    r = th("--bogus")
+    assert r.returncode == 1 and "unrecognized flag" in r.stdout
+
+
+def test_interactive_after_script_prints_expressions(tmp_path):
+    script = tmp_path / "s.lua"
+    script.write_text("x = 41\n")
+    r = th("-i", str(script), stdin="x + 1\nx = x + 1;\nprint(x)\nfunction f()\nreturn 3 end\nf()\nerror('oops')\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[:3] == ["42\t", "42\t", "3\t"]
+    assert "oops" in r.stdout
+
+
+def test_repl_without_script():
+    r = th(stdin="1 + 2\n")
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == "3\t"
+
+
+def test_lua_runtime_option():
+    r = th("--lua", "5.1", "-e", "print(_VERSION, torch.Tensor(3):size(1))")
+    assert r.stdout == "Lua 5.1\t3\t\n"
+    r = th("--lua", "9.9", "-e", "print(1)")
+    assert r.returncode == 1
+
+
+def test_luatorch_run_is_th(tmp_path, capsys):
+    script = tmp_path / "r.lua"
+    script.write_text("print(arg[1])\n")
+    assert cli.main(["run", str(script), "hello"]) == 0
+    assert capsys.readouterr().out == "hello\t\n"
+
+
+def test_luatorch_help_and_unknown(capsys):
+    assert cli.main(["--help"]) == 0
+    assert "translate" in capsys.readouterr().out
+    assert cli.main(["nope"]) == 2
+
+
+def test_output_to_a_closed_pipe_is_quiet(tmp_path):
+    script = tmp_path / "many.lua"
+    script.write_text("for i = 1, 100000 do print(i) end\n")
+    exe = BIN / "th"
+    if not exe.exists():
+        pytest.skip("th is not installed in this environment")
+    p = subprocess.run(f"'{exe}' '{script}' | head -1", shell=True, capture_output=True, text=True,
+                       timeout=60)
+    assert p.stdout == "1\t\n" and "Traceback" not in p.stderr

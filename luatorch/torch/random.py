@@ -118,10 +118,7 @@ _NUMPY_EXACT = {}  # name -> does numpy's float64 function give the C library's 
 
 def _double_double(value, hi_bits=53):
     """(hi, lo) doubles whose sum is the Decimal ``value`` to ~106 bits; hi keeps hi_bits."""
-    hi = float(value)
-    if hi_bits < 53:
-        mant, exp = math.frexp(hi)
-        hi = math.ldexp(round(mant * 2 ** hi_bits), exp - hi_bits)
+    hi = _round_bits(float(value), hi_bits) if hi_bits < 53 else float(value)
     return hi, float(value - type(value)(hi))
 
 
@@ -137,8 +134,19 @@ class _LogTables:
             self.ln2_hi, self.ln2_lo = _double_double(Decimal(2).ln(), 42)
             pairs = [_double_double((Decimal(j) / 128).ln()) if j >= 90 else (0.0, 0.0)
                      for j in range(183)]
+            # 128/j rounded to 9 significant bits, and -ln of it, for the short-significand kernel
+            inv = [_round_bits(128 / j, 9) if j >= 90 else 1.0 for j in range(183)]
+            neg_log_inv = [_double_double(-Decimal(c).ln()) for c in inv]
         self.hi = np.array([h for h, _ in pairs])
         self.lo = np.array([lo for _, lo in pairs])
+        self.inv = np.array(inv)
+        self.neg_log_inv_hi = np.array([h for h, _ in neg_log_inv])
+        self.neg_log_inv_lo = np.array([lo for _, lo in neg_log_inv])
+
+
+def _round_bits(v, bits):
+    mant, exp = math.frexp(v)
+    return math.ldexp(round(mant * 2 ** bits), exp - bits)
 
 
 _log_tables = None
@@ -185,7 +193,38 @@ def _log_estimate(x):
     return out, err / ulp
 
 
+def _log_estimate_short(x):
+    """_log_estimate for x whose significands have at most 41 bits (the low 12 of 52 fraction
+    bits zero), as 1 - u for TH's uniforms u = k 2^-32: with c ~ 1/m of 9 bits, r = m c - 1 is
+    exact, so log x = k ln2 - ln c + log1p(r) needs no double-double division."""
+    tab = _log_tables
+    bits = x.view(np.int64)
+    k_int = (bits - _SQRT_HALF_BITS) >> 52
+    m = (bits - (k_int << 52)).view(np.float64)
+    k = k_int.astype(np.float64)
+    idx = np.rint(m * 128.0).astype(np.intp)
+    r = m * tab.inv[idx]  # exact (<= 50 bits), within 0.7% of 1
+    r -= 1.0  # exact (Sterbenz)
+    sq = r * r
+    half_sq = sq * 0.5
+    t_hi = r - half_sq
+    t_lo = (r - t_hi) - half_sq
+    poly = 1 / 3 + r * (-1 / 4 + r * (1 / 5 + r * (-1 / 6 + r * (1 / 7 + r * (-1 / 8)))))
+    a = k * tab.ln2_hi
+    log_c = tab.neg_log_inv_hi[idx]
+    s1 = a + log_c  # |a| >= |log_c| unless a = 0, |s1| >= |t_hi| unless s1 = 0
+    e1 = (a - s1) + log_c
+    s2 = s1 + t_hi
+    e2 = (s1 - s2) + t_hi
+    low = t_lo + sq * r * poly + e1 + e2 + k * tab.ln2_lo + tab.neg_log_inv_lo[idx]
+    out = s2 + low
+    err = (s2 - out) + low
+    ulp = (out.view(np.int64) & _EXPONENT_BITS).view(np.float64) * 2.0 ** -52
+    return out, err / ulp
+
+
 _SQRT_HALF_BITS = np.float64(math.sqrt(0.5)).view(np.int64)
+_LOW_FRACTION_BITS = np.int64(0xFFF)
 _EXPONENT_BITS = np.int64(0x7FF0000000000000)
 
 
@@ -206,10 +245,14 @@ def _libm(name, x):
         if name == "log":
             # outside the kernel's domain (<= 0, subnormal, inf, nan) the C library answers
             all_in_domain = bool(flat_x.min() >= _TINY and flat_x.max() < math.inf)
+            _log_estimate(np.ones(1))  # builds the tables on first use
             for s in range(0, flat_x.size, _CHUNK):
                 part = flat_x[s:s + _CHUNK]
                 if all_in_domain:
-                    est, frac = _log_estimate(part)
+                    if not (part.view(np.int64) & _LOW_FRACTION_BITS).any():
+                        est, frac = _log_estimate_short(part)
+                    else:
+                        est, frac = _log_estimate(part)
                     suspect[s:s + _CHUNK] = ~(np.abs(frac) < limit)
                 else:
                     domain = (part >= _TINY) & (part < math.inf)

@@ -8,12 +8,18 @@ import numpy as np
 
 from ..torch.classes import TorchObject
 from ..torch.printing import lua_number_str, lua_tostring
-from ..torch.tensor import FloatTensor, LongTensor, Tensor
+from ..torch.tensor import DoubleTensor, FloatTensor, LongTensor, Tensor
 
 
 def _first_max_index(values, axis):
     """1-based index of the first maximum along ``axis`` (TH's max keeps the first)."""
     return np.argmax(values, axis=axis) + 1
+
+
+def _rectangle(x, y, w, h, color):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), w, h, facecolor=color, edgecolor="none")
 
 
 class ConfusionMatrix(TorchObject):
@@ -156,8 +162,6 @@ class ConfusionMatrix(TorchObject):
     def farFrr(self):
         """False rejection and false acceptance rates: (classFrrs, classFars, frrs, fars);
         the per-class tensors hold -1 for classes without samples."""
-        from ..torch.tensor import DoubleTensor
-
         cmat = self.mat._a.astype(np.float64)
         n = cmat.shape[0]
         counts = cmat.sum(axis=1)
@@ -186,6 +190,69 @@ class ConfusionMatrix(TorchObject):
         return (self._classFrrs, self._classFars,
                 self._frrs.narrow(1, 1, k) if k else DoubleTensor(),
                 self._fars.narrow(1, 1, k) if k else DoubleTensor())
+
+    # --- rendering --------------------------------------------------------------------
+    def render(self, sortmode="score", display=False, block=25, legendwidth=200):
+        """The matrix as an image tensor (3 x H x W, values in [0, 1]), laid out as Torch7's
+        Qt rendering: row-normalised cells of ``block`` pixels sorted by per-class score (or
+        by occurrence), grid lines, each cell's percentage, and a legend column with each
+        class's share of the labels and its name. Drawn with matplotlib's Agg backend;
+        ``display`` is accepted for compatibility (nothing is shown)."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        if sortmode not in ("score", "occurrence"):
+            raise ValueError("sort mode must be one of: score | occurrence")
+        n = self.nclasses
+        names = list(self.classes.values()) if hasattr(self.classes, "values") \
+            else list(self.classes)
+        counts = self.mat._a.astype(np.float64)
+        row_sums = counts.sum(axis=1)
+        confusion = counts / np.maximum(row_sums, 1)[:, None]
+        diag = np.diagonal(confusion).astype(np.float32)
+        total = counts.sum()
+        freqs = (row_sums / total if total else row_sums).astype(np.float32)
+        keys = diag if sortmode == "score" else freqs
+        order = np.argsort(-keys, kind="stable")
+
+        side = n * block
+        cells = np.kron(confusion[np.ix_(order, order)], np.ones((block, block)))
+        cells[block - 1::block, :] = 0.1  # grid
+        cells[:, block - 1::block] = 0.1
+        low, high = cells.min(), cells.max()
+        if high > low:  # image.display stretches the values to the full grey range
+            cells = (cells - low) / (high - low)
+
+        width, height, dpi = side + legendwidth, side, 100
+        fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+        canvas = FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, width)
+        ax.set_ylim(height, 0)
+        ax.axis("off")
+        ax.imshow(cells, cmap="gray", vmin=0, vmax=1, extent=(0, side, side, 0),
+                  interpolation="nearest")
+        ax.add_patch(_rectangle(side, 0, legendwidth, side, (0, 0, 0)))
+        fmax = float(freqs.max()) if freqs.size and freqs.max() > 0 else 1.0
+        for i in range(n):
+            c = order[i]
+            g = float(freqs[c]) / fmax * 0.9 + 0.1
+            ax.text(side + 10, (i + 1) * block - block / 3,
+                    "[%2.2f%% labels]" % (np.floor(freqs[c] * 10000 + 0.5) / 100),
+                    color=(g * 0.5 + 0.2, g * 0.5 + 0.2, g * 0.8 + 0.2), fontsize=7)
+            g = float(diag[c]) * 0.8 + 0.2
+            name = lua_tostring(names[c]) if c < len(names) else ""
+            ax.text(120 + side + 10, (i + 1) * block - block / 3, name, color=(g, g, g),
+                    fontsize=7)
+            for j in range(n):
+                score = float(confusion[order[j], c])
+                g = (1 - score) * (score * 0.8 + 0.2)
+                ax.text(i * block + block / 5, j * block + block * 2 / 3,
+                        "%02.0f" % np.floor(score * 100 + 0.5),  # noqa: UP031
+                        color=(g, g, g), fontsize=7)
+        canvas.draw()
+        rgb = np.asarray(canvas.buffer_rgba())[:, :, :3].astype(np.float64) / 255
+        return DoubleTensor(np.ascontiguousarray(rgb.transpose(2, 0, 1)))
 
     # --- text -------------------------------------------------------------------------
     def __str__(self):

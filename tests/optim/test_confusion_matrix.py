@@ -102,3 +102,21 @@ def test_bad_class_indices_are_errors_and_leave_counts_alone():
 
 def test_typename():
     assert torch.type(optim.ConfusionMatrix(2)) == "optim.ConfusionMatrix"
+
+
+@pytest.mark.parametrize("sortmode", ["score", "occurrence"])
+def test_render_is_an_image_of_the_matrix(sortmode):
+    cm = optim.ConfusionMatrix(["cat", "dog", "bird"])
+    cm.batchAdd(torch.Tensor([1, 1, 2, 2, 2, 3, 1]), torch.Tensor([1, 1, 2, 2, 3, 3, 3]))
+    image = cm.render(sortmode, False, 20, 150)
+    assert image.type() == "torch.DoubleTensor"
+    assert tuple(image.size()) == (3, 60, 60 + 150)
+    a = image._a
+    assert a.min() >= 0 and a.max() <= 1
+    assert float(a[:, :, 60:].mean()) < 0.3  # the legend column is on black
+    # first diagonal cell: by score, cat (2 of 2 right, white); by occurrence, bird (3 labels,
+    # 1 of 3 right, so one third of the grey range)
+    expected = 1.0 if sortmode == "score" else 1 / 3
+    assert float(a[:, 2:5, 2:5].mean()) == pytest.approx(expected, abs=0.02)
+    with pytest.raises(ValueError, match="sort mode"):
+        cm.render("size")

@@ -44,7 +44,8 @@ def _check_same(crit, input, target):
 
 
 class _Pointwise(Criterion):
-    """loss = sum_i l(x_i, y_i) [/ n]; gradient dl/dx [/ n]. Subclasses give loss and grad."""
+    """loss = sum_i l(x_i, y_i) [/ n]; gradient dl/dx [/ n]. Subclasses give ``_loss`` and
+    ``_grad``, which writes norm * dl/dx into ``out`` (the gradInput buffer)."""
 
     def __init__(self, sizeAverage=True):
         super().__init__()
@@ -53,7 +54,7 @@ class _Pointwise(Criterion):
     def _loss(self, x, y):
         raise NotImplementedError
 
-    def _grad(self, x, y):
+    def _grad(self, x, y, out, norm):
         raise NotImplementedError
 
     def updateOutput(self, input, target):
@@ -66,10 +67,8 @@ class _Pointwise(Criterion):
 
     def updateGradInput(self, input, target):
         x, y = _check_same(self, input, target)
-        g = self._grad(x, y)
-        if self.sizeAverage:
-            g *= 1.0 / x.size
-        _put(self.gradInput, input._size, g)
+        self.gradInput.resize(input._size)
+        self._grad(x, y, self.gradInput._a, 1.0 / x.size if self.sizeAverage else 1.0)
         return self.gradInput
 
 
@@ -78,22 +77,23 @@ class MSECriterion(_Pointwise):
 
     def _loss(self, x, y):
         d = x - y
-        return np.vdot(d, d) if d.flags.c_contiguous else (d * d).sum()
+        return np.vdot(d, d)
 
-    def _grad(self, x, y):
-        d = np.subtract(x, y)
-        d *= 2.0
-        return d
+    def _grad(self, x, y, out, norm):
+        np.subtract(x, y, out=out)
+        out *= 2.0 * norm
 
 
 class AbsCriterion(_Pointwise):
     __typename__ = "nn.AbsCriterion"
 
     def _loss(self, x, y):
-        return np.abs(x - y).sum()
+        d = x - y
+        return np.abs(d, out=d).sum()
 
-    def _grad(self, x, y):
-        return np.sign(x - y)
+    def _grad(self, x, y, out, norm):
+        np.sign(x - y, out=out)  # (np.sign in place is ten times slower)
+        out *= norm
 
 
 class SmoothL1Criterion(_Pointwise):
@@ -101,11 +101,15 @@ class SmoothL1Criterion(_Pointwise):
 
     def _loss(self, x, y):
         z = np.abs(x - y)
-        return np.where(z < 1, 0.5 * z * z, z - 0.5).sum()
+        m = np.minimum(z, 1.0)
+        # m (z - m/2) is z^2/2 where z < 1 and z - 1/2 elsewhere
+        z -= 0.5 * m
+        return np.vdot(m, z)
 
-    def _grad(self, x, y):
-        d = x - y
-        return np.where(d < -1, -1.0, np.where(d > 1, 1.0, d))
+    def _grad(self, x, y, out, norm):
+        np.subtract(x, y, out=out)
+        np.clip(out, -1.0, 1.0, out=out)
+        out *= norm
 
 
 class DistKLDivCriterion(_Pointwise):
@@ -117,8 +121,9 @@ class DistKLDivCriterion(_Pointwise):
         pos = y > 0
         return (y[pos] * (np.log(y[pos]) - x[pos])).sum()
 
-    def _grad(self, x, y):
-        return np.where(y > 0, -y, 0.0)
+    def _grad(self, x, y, out, norm):
+        out[...] = np.where(y > 0, -y, 0.0)
+        out *= norm
 
 
 class MarginCriterion(_Pointwise):
@@ -133,8 +138,9 @@ class MarginCriterion(_Pointwise):
     def _loss(self, x, y):
         return np.maximum(0.0, self.margin - x * y).sum()
 
-    def _grad(self, x, y):
-        return np.where(x * y < self.margin, -y, 0.0)
+    def _grad(self, x, y, out, norm):
+        out[...] = np.where(x * y < self.margin, -y, 0.0)
+        out *= norm
 
 
 class SoftMarginCriterion(_Pointwise):
@@ -145,9 +151,10 @@ class SoftMarginCriterion(_Pointwise):
     def _loss(self, x, y):
         return np.logaddexp(0.0, -x * y).sum()
 
-    def _grad(self, x, y):
+    def _grad(self, x, y, out, norm):
         z = np.exp(-x * y)
-        return -y * z / (1 + z)
+        out[...] = -y * z / (1 + z)
+        out *= norm
 
 
 class HingeEmbeddingCriterion(_Pointwise):
@@ -162,8 +169,9 @@ class HingeEmbeddingCriterion(_Pointwise):
     def _loss(self, x, y):
         return np.where(y == 1, x, 0.0).sum() + np.where(y == -1, np.maximum(0.0, self.margin - x), 0.0).sum()
 
-    def _grad(self, x, y):
-        return np.where(y == 1, 1.0, 0.0) + np.where((y == -1) & (self.margin - x > 0), -1.0, 0.0)
+    def _grad(self, x, y, out, norm):
+        out[...] = np.where(y == 1, 1.0, 0.0) + np.where((y == -1) & (self.margin - x > 0), -1.0, 0.0)
+        out *= norm
 
 
 class BCECriterion(Criterion):
@@ -207,13 +215,16 @@ class BCECriterion(Criterion):
     def updateGradInput(self, input, target):
         x, y = _check_same(self, input, target)
         eps = self.eps
-        g = -(y - x) / ((1 - x + eps) * (x + eps))
         w = self._w(x)
+        self.gradInput.resize(input._size)
+        g = self.gradInput._a
+        # -(y - x) / ((1 - x + eps) (x + eps)), written into the reused buffer
+        np.subtract(x, y, out=g)
+        g /= (1 - x + eps) * (x + eps)
         if w is not None:
-            g = g * w
+            g *= w
         if self.sizeAverage:
-            g = g / x.size
-        _put(self.gradInput, input._size, g)
+            g *= 1.0 / x.size
         return self.gradInput
 
 
@@ -251,29 +262,38 @@ class ClassNLLCriterion(Criterion):
         self.target = LongTensor(1).zero()
 
     def _parts(self, input, target):
+        """(x as rows, the rows that count, their 0-based classes, their weights or None)."""
         if not isinstance(input, Tensor) or input.dim() not in (1, 2):
             raise ValueError(f"{typename(self)}: input tensor should be 1D or 2D, got "
                              f"{_sz(input) if isinstance(input, Tensor) else type(input).__name__}")
         x = input._a.reshape(-1, input._size[-1])
         n_classes = x.shape[1]
         t = _class_targets(self, input, target, x.shape[0])
-        keep = t != self.ignoreIndex - 1
-        bad = keep & ((t < 0) | (t >= n_classes))
-        if bad.any():
-            raise IndexError(f"{typename(self)}: target {int(t[bad][0]) + 1} out of range "
-                             f"(input has {n_classes} classes)")
+        ignored = t == self.ignoreIndex - 1
+        if ignored.any():
+            rows = np.nonzero(~ignored)[0]
+            t = t[rows]
+        else:
+            rows = np.arange(x.shape[0])
+        if t.size and (t.min() < 0 or t.max() >= n_classes):
+            bad = t[(t < 0) | (t >= n_classes)][0] + 1
+            raise IndexError(f"{typename(self)}: target {int(bad)} out of range (input has {n_classes} classes)")
         w = getattr(self, "weights", None)
-        if w is not None and w.nElement() != n_classes:
-            raise ValueError(f"{typename(self)}: {w.nElement()} weights for {n_classes} classes")
-        rows = np.nonzero(keep)[0]
-        cls = t[keep]
-        wt = w._a[cls] if w is not None else np.ones(rows.size)
-        return x, rows, cls, wt
+        if w is not None:
+            if w.nElement() != n_classes:
+                raise ValueError(f"{typename(self)}: {w.nElement()} weights for {n_classes} classes")
+            return x, rows, t, w._a[t]
+        return x, rows, t, None
 
     def updateOutput(self, input, target):
         x, rows, cls, wt = self._parts(input, target)
-        total = float(wt.sum())
-        out = -float(np.dot(x[rows, cls], wt))
+        picked = x[rows, cls]
+        if wt is None:
+            total = float(rows.size)
+            out = -float(picked.sum())
+        else:
+            total = float(wt.sum())
+            out = -float(np.dot(picked, wt))
         if self.sizeAverage and total != 0:
             out /= total
         self.total_weight_tensor._a[0] = total
@@ -283,12 +303,12 @@ class ClassNLLCriterion(Criterion):
 
     def updateGradInput(self, input, target):
         x, rows, cls, wt = self._parts(input, target)
-        total = float(wt.sum())
-        self.gradInput.resizeAs(input)
+        total = float(rows.size) if wt is None else float(wt.sum())
+        self.gradInput.resize(input._size)
         g = self.gradInput._a.reshape(x.shape)
-        g[...] = 0
+        g.fill(0)
         scale = 1.0 / total if (self.sizeAverage and total != 0) else 1.0
-        g[rows, cls] = -wt * scale
+        g[rows, cls] = -scale if wt is None else -wt * scale
         return self.gradInput
 
 

@@ -237,19 +237,42 @@ class SpatialConvolution(Module):
         x, batched = as_batch(input, 4)
         B, C, H, W = x.shape
         kH, kW = self.kH, self.kW
+        dilH, dilW = self._dilation()
+        Hp, Wp = H + 2 * self.padH, W + 2 * self.padW
+        w2t = self.weight._a.reshape(self.nOutputPlane, -1).T
+        gi = put(self.gradInput, input._size).reshape(B, C, H, W)
+        if self.dW == 1 and self.dH == 1:
+            gi[...] = self._grad_input_stride1(gradOutput, w2t, B, C, Hp, Wp, oH, oW, dilH, dilW) \
+                [:, :, self.padH:self.padH + H, self.padW:self.padW + W].transpose(1, 0, 2, 3)
+            return self.gradInput
         go = self._grad_matrix(gradOutput, B, oH, oW)
         if batched:
             gcols = laid_out(self.fgradInput, (C * kH * kW, B, oH * oW), (1, 0, 2))
         else:
             gcols = laid_out(self.fgradInput, (C * kH * kW, oH * oW), (0, 1))
         gcols = gcols.reshape(C * kH * kW, B * oH * oW)
-        np.matmul(self.weight._a.reshape(self.nOutputPlane, -1).T, go, out=gcols)
-        dilH, dilW = self._dilation()
-        acc = np.zeros((C, B, H + 2 * self.padH, W + 2 * self.padW), dtype=gcols.dtype)
+        np.matmul(w2t, go, out=gcols)
+        acc = np.zeros((C, B, Hp, Wp), dtype=gcols.dtype)
         fold2d(gcols.reshape(C, kH, kW, B, oH, oW), acc, kH, kW, self.dH, self.dW, oH, oW, dilH, dilW)
-        gi = put(self.gradInput, input._size).reshape(B, C, H, W)
         gi[...] = acc[:, :, self.padH:self.padH + H, self.padW:self.padW + W].transpose(1, 0, 2, 3)
         return self.gradInput
+
+    def _grad_input_stride1(self, gradOutput, w2t, B, C, Hp, Wp, oH, oW, dilH, dilW):
+        """col2im for unit strides over "wide" rows: gradOutput is widened to Wp columns with
+        zeros, so every kernel offset becomes one shift of the flattened padded plane (long
+        contiguous adds instead of oW-long ones); the zero columns add nothing where rows wrap.
+        Returns the padded gradient, (C, B, Hp, Wp)."""
+        O, kH, kW = self.nOutputPlane, self.kH, self.kW
+        wide = np.zeros((O, B, oH, Wp), dtype=w2t.dtype)
+        wide[:, :, :, :oW] = gradOutput._a.reshape(B, O, oH, oW).transpose(1, 0, 2, 3)
+        gcols = (w2t @ wide.reshape(O, B * oH * Wp)).reshape(C, kH, kW, B, oH * Wp)
+        n = oH * Wp
+        acc = np.zeros((C, B, Hp * Wp + (kW - 1) * dilW), dtype=gcols.dtype)
+        for i in range(kH):
+            for j in range(kW):
+                off = i * dilH * Wp + j * dilW
+                acc[:, :, off:off + n] += gcols[:, i, j]
+        return acc[:, :, :Hp * Wp].reshape(C, B, Hp, Wp)
 
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale

@@ -429,15 +429,20 @@ class LogSoftMax(Module):
     def updateOutput(self, input):
         ax = _softmax_axis(self, input)
         x = input._a
-        m = x.max(axis=ax, keepdims=True)
-        out = x - m
-        out -= np.log(np.exp(out).sum(axis=ax, keepdims=True))
-        _put(self.output, input._size, out)
+        self.output.resize(input._size)
+        out = self.output._a
+        np.subtract(x, x.max(axis=ax, keepdims=True), out=out)
+        lse = np.exp(out).sum(axis=ax, keepdims=True)
+        out -= np.log(lse, out=lse)
         return self.output
 
     def updateGradInput(self, input, gradOutput):
         ax = _softmax_axis(self, input)
         y = self.output._a
         go = gradOutput._a.reshape(y.shape)
-        _put(self.gradInput, input._size, go - np.exp(y) * go.sum(axis=ax, keepdims=True))
+        self.gradInput.resize(input._size)
+        g = self.gradInput._a
+        np.exp(y, out=g)
+        g *= -go.sum(axis=ax, keepdims=True)
+        g += go
         return self.gradInput

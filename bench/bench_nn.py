@@ -1,0 +1,127 @@
+"""nn speed against the bare numpy operations each module is made of (ratios; lower is
+better, 1.0 = as fast as numpy). Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/bench_nn.py
+"""
+
+import timeit
+
+import numpy as np
+
+from luatorch import nn, torch
+
+N, D = 256, 1024
+REPEAT = 25
+
+
+def best_pair(ours, bare, number):
+    """Best time of each, measured alternately so that load on the machine hits both alike."""
+    t_ours, t_bare = [], []
+    for _ in range(REPEAT):
+        t_ours.append(timeit.timeit(ours, number=number) / number)
+        t_bare.append(timeit.timeit(bare, number=number) / number)
+    return min(t_ours), min(t_bare)
+
+
+def report(name, ours, bare):
+    print(f"{name:<34} ours {ours * 1e3:8.3f} ms   numpy {bare * 1e3:8.3f} ms   ratio {ours / bare:5.2f}")
+
+
+def bench_linear():
+    rng = np.random.default_rng(0)
+    x = torch.Tensor(rng.standard_normal((N, D)))
+    go = torch.Tensor(rng.standard_normal((N, D)))
+    m = nn.Linear(D, D)
+    W, b = m.weight._a.copy(), m.bias._a.copy()
+    gW, gb = np.zeros_like(W), np.zeros_like(b)
+    xa, goa = x._a, go._a
+
+    def ours_fwd():
+        m.forward(x)
+
+    def bare_fwd():
+        return xa @ W.T + b
+
+    def ours_bwd():
+        m.backward(x, go)
+
+    def bare_bwd():
+        gi = goa @ W
+        gW[...] += goa.T @ xa
+        gb[...] += goa.sum(0)
+        return gi
+
+    report("Linear forward", *best_pair(ours_fwd, bare_fwd, 10))
+    report("Linear backward", *best_pair(ours_bwd, bare_bwd, 5))
+
+
+def bench_criterions():
+    rng = np.random.default_rng(1)
+    x = torch.Tensor(rng.standard_normal((N, D)))
+    y = torch.Tensor(rng.standard_normal((N, D)))
+    p = torch.Tensor(rng.uniform(0.05, 0.95, (N, D)))
+    t01 = torch.Tensor(rng.integers(0, 2, (N, D)).astype(float))
+    logp = nn.LogSoftMax().forward(x).clone()
+    cls = torch.Tensor(rng.integers(1, D + 1, N).astype(float))
+    xa, ya, pa, ta, la = x._a, y._a, p._a, t01._a, logp._a
+    ci = cls._a.astype(np.int64) - 1
+    rows = np.arange(N)
+    n = xa.size
+    eps = 1e-12
+
+    # Each baseline does what the module's forward and backward each must do, as two separate
+    # computations (forward's loss, then backward's gradient), the way Torch7 code calls them.
+    def mse_bare():
+        d = xa - ya
+        f = np.vdot(d, d) / n
+        return f, (xa - ya) * (2.0 / n)
+
+    def abs_bare():
+        f = np.abs(xa - ya).sum() / n
+        return f, np.sign(xa - ya) / n
+
+    def smoothl1_bare():
+        z = np.abs(xa - ya)
+        f = np.where(z < 1, 0.5 * z * z, z - 0.5).sum() / n
+        return f, np.clip(xa - ya, -1, 1) / n
+
+    def bce_bare():
+        f = -(ta * np.log(pa + eps) + (1 - ta) * np.log(1 - pa + eps)).sum() / n
+        return f, -(ta - pa) / ((1 - pa + eps) * (pa + eps)) / n
+
+    def nll_bare():
+        f = -la[rows, ci].sum() / N
+        g = np.zeros_like(la)
+        g[rows, ci] = -1.0 / N
+        return f, g
+
+    def ce_bare():
+        # forward: log-softmax, pick; backward: NLL gradient, then log-softmax's backward
+        lp = xa - xa.max(1, keepdims=True)
+        lp -= np.log(np.exp(lp).sum(1, keepdims=True))
+        f = -lp[rows, ci].sum() / N
+        gn = np.zeros_like(lp)
+        gn[rows, ci] = -1.0 / N
+        g = gn - np.exp(lp) * gn.sum(1, keepdims=True)
+        return f, g
+
+    cases = [
+        ("MSECriterion fwd+bwd", nn.MSECriterion(), x, y, mse_bare),
+        ("AbsCriterion fwd+bwd", nn.AbsCriterion(), x, y, abs_bare),
+        ("SmoothL1Criterion fwd+bwd", nn.SmoothL1Criterion(), x, y, smoothl1_bare),
+        ("BCECriterion fwd+bwd", nn.BCECriterion(), p, t01, bce_bare),
+        ("ClassNLLCriterion fwd+bwd", nn.ClassNLLCriterion(), logp, cls, nll_bare),
+        ("CrossEntropyCriterion fwd+bwd", nn.CrossEntropyCriterion(), x, cls, ce_bare),
+    ]
+    for name, crit, inp, tgt, bare in cases:
+        def ours():
+            crit.forward(inp, tgt)
+            crit.backward(inp, tgt)
+        # the numbers agree before we time them
+        f, g = bare()
+        assert abs(crit.forward(inp, tgt) - f) <= 1e-9 * max(1.0, abs(f)), name
+        assert np.allclose(crit.backward(inp, tgt)._a, g), name
+        report(name, *best_pair(ours, bare, 10))
+
+
+if __name__ == "__main__":
+    bench_linear()
+    bench_criterions()

@@ -1059,12 +1059,154 @@ _register("equal", [("T T", _equal)])
 
 
 # --- sorting-based reductions ----------------------------------------------------------
-def _stable_order(a, axis, descending=False):
+# --- sorting and selection -------------------------------------------------------------
+# TH sorts each slice with its own quicksort (insertion sort below 12 elements) and selects
+# with quickselect. Values come out the same whatever the algorithm; the *indices* of equal
+# values (and topk's unsorted order) depend on it. Slices whose order is unique (no ties, no
+# NaN) use numpy; the others run ports of TH's routines (THTensorMath.c), element by element.
+_M_SMALL = 10
+
+
+def _th_quicksort(arr, idx, descending=False):
+    """THTensor_(quicksortascend/descend) on Python lists, in place."""
+    def before(x, y):  # x strictly before y in the requested order
+        return x > y if descending else x < y
+
+    elements = len(arr)
+    beg, end = [], []
+    left, right = 0, elements - 1
+    done = elements - 1 <= _M_SMALL
+    while not done:
+        mid = (left + right) >> 1
+        arr[mid], arr[left + 1] = arr[left + 1], arr[mid]
+        idx[mid], idx[left + 1] = idx[left + 1], idx[mid]
+        for a, b in ((left + 1, right), (left, right), (left + 1, left)):
+            if before(arr[b], arr[a]):
+                arr[a], arr[b] = arr[b], arr[a]
+                idx[a], idx[b] = idx[b], idx[a]
+        i, j = left + 1, right
+        piv = arr[left]
+        while True:
+            i += 1
+            while before(arr[i], piv):
+                i += 1
+            j -= 1
+            while before(piv, arr[j]):
+                j -= 1
+            if j < i:
+                break
+            arr[i], arr[j] = arr[j], arr[i]
+            idx[i], idx[j] = idx[j], idx[i]
+        arr[left], arr[j] = arr[j], arr[left]
+        idx[left], idx[j] = idx[j], idx[left]
+        sz_left, sz_right = j - left, right - i + 1
+        if sz_left <= _M_SMALL and sz_right <= _M_SMALL:
+            if not beg:
+                done = True
+            else:
+                left, right = beg.pop(), end.pop()
+        elif sz_left <= _M_SMALL or sz_right <= _M_SMALL:
+            if sz_left > sz_right:
+                right = j - 1
+            else:
+                left = i
+        elif sz_left > sz_right:
+            beg.append(left)
+            end.append(j - 1)
+            left = i
+        else:
+            beg.append(i)
+            end.append(right)
+            right = j - 1
+    for i in range(elements - 2, -1, -1):  # insertion sort over the whole slice
+        if before(arr[i + 1], arr[i]):
+            piv, pid = arr[i], idx[i]
+            j = i + 1
+            while True:
+                arr[j - 1], idx[j - 1] = arr[j], idx[j]
+                j += 1
+                if not (j < elements and before(arr[j], piv)):
+                    break
+            arr[j - 1], idx[j - 1] = piv, pid
+
+
+def _th_quickselect(arr, idx, k):
+    """THTensor_(quickselect) on Python lists, in place: position k gets its sorted value."""
+    left, right = 0, len(arr) - 1
+    while True:
+        if right <= left:
+            return
+        if right == left + 1:
+            if arr[left] > arr[right]:
+                arr[left], arr[right] = arr[right], arr[left]
+                idx[left], idx[right] = idx[right], idx[left]
+            return
+        mid = (left + right) >> 1
+        arr[mid], arr[left + 1] = arr[left + 1], arr[mid]
+        idx[mid], idx[left + 1] = idx[left + 1], idx[mid]
+        for a, b in ((left + 1, right), (left, right), (left + 1, left)):
+            if arr[a] > arr[b]:
+                arr[a], arr[b] = arr[b], arr[a]
+                idx[a], idx[b] = idx[b], idx[a]
+        i, j = left + 1, right
+        piv = arr[left]
+        while True:
+            i += 1
+            while arr[i] < piv:
+                i += 1
+            j -= 1
+            while arr[j] > piv:
+                j -= 1
+            if j < i:
+                break
+            arr[i], arr[j] = arr[j], arr[i]
+            idx[i], idx[j] = idx[j], idx[i]
+        arr[left], arr[j] = arr[j], arr[left]
+        idx[left], idx[j] = idx[j], idx[left]
+        if j <= k:
+            left = i
+        if j >= k:
+            right = j - 1
+
+
+def _slices(a, d):
+    """The slices along d as rows of a 2-D array, and how to put rows back."""
+    moved = np.moveaxis(a, d, -1)
+    return moved.reshape(-1, moved.shape[-1]), moved.shape
+
+
+def _unslice(rows, shape, d):
+    return np.moveaxis(rows.reshape(shape), -1, d)
+
+
+def _ambiguous_rows(rows):
+    """Rows where equal values (or NaN) make the result depend on the algorithm."""
+    if rows.shape[1] < 2:
+        return np.zeros(rows.shape[0], dtype=bool)
+    srt = np.sort(rows, axis=1)
+    ties = (srt[:, 1:] == srt[:, :-1]).any(axis=1)
+    if rows.dtype.kind == "f":
+        ties |= np.isnan(rows).any(axis=1)
+    return ties
+
+
+def _stable_order(rows, descending=False):
     if not descending:
-        return np.argsort(a, axis=axis, kind="stable")
-    n = a.shape[axis]
-    rev = np.argsort(np.flip(a, axis=axis), axis=axis, kind="stable")
-    return np.flip(n - 1 - rev, axis=axis)
+        return np.argsort(rows, axis=1, kind="stable")
+    n = rows.shape[1]
+    rev = np.argsort(rows[:, ::-1], axis=1, kind="stable")
+    return (n - 1 - rev)[:, ::-1]
+
+
+def _th_sort_rows(rows, descending):
+    order = _stable_order(rows, descending)
+    if rows.shape[1] - 1 > _M_SMALL or rows.dtype.kind == "f":
+        # below 12 elements TH's insertion sort is stable, as numpy's: only NaN differs there
+        for r in np.flatnonzero(_ambiguous_rows(rows)):
+            arr, idx = rows[r].tolist(), list(range(rows.shape[1]))
+            _th_quicksort(arr, idx, descending)
+            order[r] = idx
+    return order
 
 
 def _sort(values, indices, src, dim, descending=False):
@@ -1073,11 +1215,11 @@ def _sort(values, indices, src, dim, descending=False):
         indices._resize(())
         return values, indices
     d = _check_dim(src, dim, "sort")
-    a = src._a
-    order = _stable_order(a, d, descending)
-    vals = np.take_along_axis(a, order, axis=d)
-    _write(values, vals)
-    _write(indices, order + 1)
+    rows, shape = _slices(src._a, d)
+    order = _th_sort_rows(rows, bool(descending))
+    vals = np.take_along_axis(rows, order, axis=1)
+    _write(values, _unslice(vals, shape, d))
+    _write(indices, _unslice(order + 1, shape, d))
     return values, indices
 
 
@@ -1088,70 +1230,98 @@ def _topk(values, indices, src, k, dim, largest=False, sorted_=False):
     d = _check_dim(src, dim, "topk")
     k = int(k)
     n = src._size[d]
-    if k < 0 or k > n:
-        raise ValueError(f"topk: k ({k}) not in range [0, {n}] for dimension {d + 1}")
-    a = src._a
-    order = _stable_order(a, d, largest)
-    order = np.take(order, np.arange(k), axis=d)
-    _write(values, np.take_along_axis(a, order, axis=d))
-    _write(indices, order + 1)
+    if k < 1 or k > n:
+        raise ValueError(f"topk: k not in range for dimension ({k} not in [1, {n}] for dimension {d + 1})")
+    rows, shape = _slices(src._a, d)
+    out_vals = np.empty((rows.shape[0], k), dtype=rows.dtype)
+    out_idx = np.empty((rows.shape[0], k), dtype=np.int64)
+    for r in range(rows.shape[0]):  # TH's quickselect order is part of the result
+        arr, idx = rows[r].tolist(), list(range(n))
+        if largest:
+            first = n - k
+            if first > 0:
+                _th_quickselect(arr, idx, first - 1)
+            arr, idx = arr[first:], idx[first:]
+            if sorted_:
+                _th_quicksort(arr, idx, descending=True)
+        else:
+            _th_quickselect(arr, idx, k - 1)
+            arr, idx = arr[:k], idx[:k]
+            if sorted_:
+                head, head_idx = arr[:k - 1], idx[:k - 1]  # TH sorts the first k-1 only
+                _th_quicksort(head, head_idx)
+                arr[:k - 1], idx[:k - 1] = head, head_idx
+        out_vals[r], out_idx[r] = arr, idx
+    out_shape = shape[:-1] + (k,)
+    _write(values, _unslice(out_vals, out_shape, d))
+    _write(indices, _unslice(out_idx + 1, out_shape, d))
     return values, indices
 
 
 _register("topk", [("R Lr T N=1 I=last3 b=false b=false", _topk)])
 
 
-def _kth(name, pick):
+def _kth_rows(rows, k):
+    """Value and 0-based index of the k-th smallest (0-based k) of each row, as TH's
+    quickselect leaves them."""
+    order = np.argsort(rows, axis=1, kind="stable")
+    pos = order[:, k].copy()
+    for r in np.flatnonzero(_ambiguous_rows(rows)):
+        arr, idx = rows[r].tolist(), list(range(rows.shape[1]))
+        _th_quickselect(arr, idx, k)
+        pos[r] = idx[k]
+    return pos
+
+
+def _kth(name):
     def impl(values, indices, src, *rest):
         if name == "kthvalue":
             k, dim = rest
         else:
             k, dim = None, rest[0]
         d = _check_dim(src, dim, name)
-        a = src._a
-        n = a.shape[d]
-        order = np.argsort(a, axis=d, kind="stable")
-        sorted_a = np.take_along_axis(a, order, axis=d)
-        pos = pick(sorted_a, d, n, k)
-        idx = np.take_along_axis(order, pos, axis=d)
-        _write(values, np.take_along_axis(a, idx, axis=d))
-        _write(indices, idx + 1)
+        rows, shape = _slices(src._a, d)
+        n = rows.shape[1]
+        if name == "kthvalue":
+            k = int(k)
+            if k < 1 or k > n:
+                raise IndexError(f"kthvalue: selected index out of range (k={k}, dimension of size {n})")
+            pos = _kth_rows(rows, k - 1)
+        elif name == "median":
+            pos = _kth_rows(rows, (n - 1) >> 1)  # the middle or one-before-middle element
+        else:
+            pos = _mode_rows(rows)
+        out_shape = shape[:-1] + (1,)
+        picked = np.take_along_axis(rows, pos[:, None], axis=1)
+        _write(values, _unslice(picked, out_shape, d))
+        _write(indices, _unslice(pos[:, None] + 1, out_shape, d))
         return values, indices
     return impl
 
 
-def _pick_kth(sorted_a, d, n, k):
-    k = int(k)
-    if k < 1 or k > n:
-        raise IndexError(f"kthvalue: selected number k ({k}) out of range (dimension of size {n})")
-    shape = list(sorted_a.shape)
-    shape[d] = 1
-    return np.full(shape, k - 1, dtype=np.int64)
-
-
-def _pick_median(sorted_a, d, n, k):
-    shape = list(sorted_a.shape)
-    shape[d] = 1
-    return np.full(shape, (n - 1) // 2, dtype=np.int64)  # the lower median, as TH
-
-
-def _pick_mode(sorted_a, d, n, k):
-    # the most frequent value; ties go to the smallest value, its last position in sorted order
-    moved = np.moveaxis(sorted_a, d, -1).reshape(-1, n)
-    result = np.empty(moved.shape[0], dtype=np.int64)
-    for row in range(moved.shape[0]):  # one row at a time; each row is vectorised
-        r = moved[row]
-        ends = np.flatnonzero(np.append(r[1:] != r[:-1], True))
+def _mode_rows(rows):
+    """TH's mode: sort the row, take the longest run of equal values (the first such run),
+    and the index sitting at the end of that run."""
+    n = rows.shape[1]
+    result = np.empty(rows.shape[0], dtype=np.int64)
+    exact = _ambiguous_rows(rows) if n - 1 > _M_SMALL else np.zeros(rows.shape[0], dtype=bool)
+    for r in range(rows.shape[0]):
+        if exact[r]:
+            arr, idx = rows[r].tolist(), list(range(n))
+            _th_quicksort(arr, idx)
+            arr, idx = np.array(arr), np.array(idx)
+        else:
+            idx = np.argsort(rows[r], kind="stable")
+            arr = rows[r][idx]
+        ends = np.flatnonzero(np.append(arr[1:] != arr[:-1], True))
         lengths = np.diff(np.concatenate(([-1], ends)))
-        result[row] = ends[int(np.argmax(lengths))]
-    shape = list(np.moveaxis(sorted_a, d, -1).shape)
-    shape[-1] = 1
-    return np.moveaxis(result.reshape(shape), -1, d)
+        result[r] = idx[ends[int(np.argmax(lengths))]]
+    return result
 
 
-_register("kthvalue", [("R Lr T N I=last3", _kth("kthvalue", _pick_kth))])
-_register("median", [("R Lr T I=last3", _kth("median", _pick_median))])
-_register("mode", [("R Lr T I=last3", _kth("mode", _pick_mode))])
+_register("kthvalue", [("R Lr T N I=last3", _kth("kthvalue"))])
+_register("median", [("R Lr T I=last3", _kth("median"))])
+_register("mode", [("R Lr T I=last3", _kth("mode"))])
 
 
 # ---------------------------------------------------------------------------------------

@@ -257,7 +257,8 @@ def test_norm_dist_renorm():
 def test_median_mode_kthvalue_sort_topk():
     x = T([[3, 1, 2, 2], [9, 7, 8, 6]])
     v, i = x.median(2)
-    assert vals(v) == [[2], [7]] and vals(i) == [[3], [2]]
+    # which of the two 2s is reported follows TH's quickselect: the later one here
+    assert vals(v) == [[2], [7]] and vals(i) == [[4], [2]]
     v, i = torch.kthvalue(x, 1)
     assert vals(v) == [[1], [6]] and vals(i) == [[2], [4]]
     v, i = x.mode(2)
@@ -603,3 +604,27 @@ def test_elementwise_and_reductions_agree_with_numpy(arr, transpose, dim):
     assert np.allclose(picked, vals(v))
     assert t.sum() == pytest.approx(arr.sum(), rel=1e-12, abs=1e-9)
     assert np.allclose(vals(t.clone().clamp(-10, 10)), np.clip(arr, -10, 10))
+
+
+def test_sort_with_ties_beyond_insertion_sort_size_is_consistent():
+    data = [3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 0, 5]
+    for descending in (False, True):
+        v, i = torch.sort(T(data), 1, descending)
+        got, idx = vals(v), [k - 1 for k in vals(i)]
+        assert got == sorted(data, reverse=descending)
+        assert sorted(idx) == list(range(len(data))) and [data[k] for k in idx] == got
+
+
+def test_sort_small_slices_keep_ties_in_order_as_th_insertion_sort():
+    _, i = torch.sort(T([2, 1, 2, 1]))
+    assert vals(i) == [2, 4, 1, 3]
+    _, i = torch.sort(T([2, 1, 2, 1]), 1, True)
+    assert vals(i) == [1, 3, 2, 4]
+
+
+def test_topk_unsorted_follows_quickselect_and_selects_right_set():
+    data = [9, 4, 7, 1, 8, 2, 6, 3, 5, 0, 11, 10, 12]
+    v, i = torch.topk(T(data), 4)
+    assert sorted(vals(v)) == [0, 1, 2, 3] and [data[k - 1] for k in vals(i)] == vals(v)
+    v, i = torch.topk(T(data), 3, 1, True, True)
+    assert vals(v) == [12, 11, 10] and vals(i) == [13, 11, 12]

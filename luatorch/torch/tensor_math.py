@@ -783,7 +783,12 @@ _unary("frac", _frac, _math_number(lambda x: x - np.trunc(x)))
 _unary("cinv", _ufunc_into(np.reciprocal))
 _unary("neg", _ufunc_into(np.negative), float_only=False)
 _unary("abs", _ufunc_into(np.abs), lambda x: -x if x < 0 else x, float_only=False)
-_unary("sign", lambda a, out: np.copyto(out, np.sign(a), casting="unsafe"), float_only=False)
+def _sign(a, out):
+    # TH: (x > 0) - (x < 0), so NaN gives 0
+    np.copyto(out, (a > 0).astype(np.int8) - (a < 0).astype(np.int8), casting="unsafe")
+
+
+_unary("sign", _sign, float_only=False)
 
 
 # ---------------------------------------------------------------------------------------

@@ -162,7 +162,7 @@ def test_unary_functions_in_place_and_new():
     assert vals(torch.neg(T([1, -2]))) == [-1, 2]
     assert vals(torch.abs(T([-1.5, 2]))) == [1.5, 2]
     assert vals(torch.abs(torch.LongTensor([-3]))) == [3]
-    assert vals(torch.sign(T([-2, 0, 3]))) == [-1, 0, 1]
+    assert vals(torch.sign(T([-2, 0, 3, float("nan")]))) == [-1, 0, 1, 0]
     assert torch.exp(0) == 1 and torch.sqrt(4) == 2 and torch.abs(-3) == 3
 
 

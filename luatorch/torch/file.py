@@ -183,8 +183,9 @@ class _MemoryIO:
 
     seekable = True
 
-    def __init__(self, data=b""):
-        self.buf = bytearray(data)
+    def __init__(self, data=b"", copy=True):
+        # a read-only file may hold the caller's bytes as they are
+        self.buf = bytearray(data) if copy else data
         self.pos = 0
 
     def remaining(self):
@@ -783,6 +784,13 @@ class MemoryFile(File):
         elif len(args) > 1 or (args and not isinstance(args[0], str)):
             raise TypeError("MemoryFile: expected ([CharStorage,] [mode])")
         self._setup(_MemoryIO(data), readable, writable)
+
+    @classmethod
+    def _reading(cls, data):
+        """A read-only MemoryFile over ``data`` (bytes), without copying it."""
+        f = cls.__new__(cls)
+        f._setup(_MemoryIO(data, copy=False), True, False)
+        return f
 
     def storage(self):
         """The content as a CharStorage ending with a 0 byte (a copy)."""

@@ -32,6 +32,7 @@ import numpy as np
 
 from . import classes
 from .file import (
+    _TOKEN,
     KINDS,
     DiskFile,
     File,
@@ -326,11 +327,103 @@ class _FileDecoder(_Decoder):
         return self.array("Char", n, what).tobytes()
 
 
+class _AsciiBufferDecoder(_Decoder):
+    """Ascii reads straight from the file's bytes: scalars parsed here, large arrays through the
+    File's vectorised reader."""
+
+    min_pair_bytes = 4
+
+    def __init__(self, f, buf):
+        super().__init__(f)
+        self.buf = buf
+        self.pos = f._io.tell()
+        self.auto = f._auto_spacing
+
+    def tell(self):
+        return self.pos
+
+    def remaining(self):
+        return len(self.buf) - self.pos
+
+    def sync_out(self):
+        self.file._io.seek(self.pos)
+
+    def sync_in(self):
+        self.pos = self.file._io.tell()
+
+    def _after(self):
+        if self.auto and self.buf[self.pos : self.pos + 1] == b"\n":
+            self.pos += 1
+
+    def _token(self, what):
+        start = self.pos
+        m = _TOKEN.match(self.buf, start)
+        if m is None:
+            raise self.truncated(what, None, start)
+        return bytes(m.group(1)), m.end()
+
+    def _integer(self, what, bits):
+        start = self.pos
+        token, end = self._token(what)
+        try:
+            value = int(token)
+        except ValueError:
+            raise self.error(f"expected {what} (an integer), found {token[:40]!r}", start) from None
+        if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+            raise self.error(f"expected {what}, found {value}, out of range", start)
+        self.pos = end
+        return value
+
+    def int(self, what):
+        value = self._integer(what, 32)
+        self._after()
+        return value
+
+    def long(self, what):
+        value = self._integer(what, 64)
+        self._after()
+        return value
+
+    def longs(self, n, what):
+        values = [self._integer(what, 64) for _ in range(n)]
+        if n:
+            self._after()
+        return values
+
+    def double(self, what):
+        start = self.pos
+        token, end = self._token(what)
+        try:
+            value = float(token)
+        except ValueError:
+            raise self.error(f"expected {what} (a number), found {token[:40]!r}", start) from None
+        self.pos = end
+        self._after()
+        return value
+
+    def chars(self, n, what):
+        start = self.pos
+        if start + n > len(self.buf):
+            raise self.truncated(what, n, start)
+        self.pos = start + n
+        if n:
+            self._after()
+        return bytes(self.buf[start : start + n])
+
+    def array(self, kind, n, what):
+        if kind in ("Byte", "Char"):
+            return np.frombuffer(self.chars(n, what), KINDS[kind][0]).copy()
+        self.sync_out()
+        try:
+            return _FileDecoder(self.file).array(kind, n, what)
+        finally:
+            self.sync_in()
+
+
 def _decoder(f):
-    if f._binary:
-        buf = f._io.buffer() if hasattr(f._io, "buffer") else None
-        if buf is not None:
-            return _BufferDecoder(f, buf)
+    buf = f._io.buffer() if hasattr(f._io, "buffer") else None
+    if buf is not None:
+        return _BufferDecoder(f, buf) if f._binary else _AsciiBufferDecoder(f, buf)
     return _FileDecoder(f)
 
 
@@ -679,8 +772,8 @@ class _BufferEncoder:
 
     def flush(self):
         if self.parts:
-            self.io.write(bytes(self.parts))
-            self.parts.clear()
+            self.io.write(self.parts)
+            self.parts = bytearray()
 
     def int(self, v):
         self.parts += self.s_int.pack(v)
@@ -711,31 +804,40 @@ class _BufferEncoder:
             self.parts += out.tobytes()
 
 
-class _FileEncoder:
-    """Writes through the File's own primitives (ascii)."""
+class _AsciiEncoder:
+    """Ascii writes formatted here as THDiskFile/THMemoryFile print them (``%d``, ``%.17g``, a
+    space between array elements and a newline after each write when auto-spacing), gathered
+    and written to the file in large pieces."""
 
     def __init__(self, f):
         self.f = f
+        self.nl = "\n" if f._auto_spacing else ""
+        self.sep = " " if f._auto_spacing else ""
+        self.parts = []
 
     def flush(self):
-        pass
+        if self.parts:
+            self.f._io.write("".join(self.parts).encode("latin-1"))
+            self.parts = []
 
     def int(self, v):
-        self.f._write_array("Int", np.array([v], np.int32))
+        self.parts.append("%d%s" % (v, self.nl))
 
-    def long(self, v):
-        self.f._write_array("Long", np.array([v], np.int64))
+    long = int
 
     def longs(self, values):
-        self.f._write_array("Long", np.array(values, np.int64))
+        if len(values):
+            self.parts.append(self.sep.join(map(str, values)) + self.nl)
 
     def double(self, v):
-        self.f._write_array("Double", np.array([v], np.float64))
+        self.parts.append("%.17g%s" % (v, self.nl))
 
     def chars(self, data):
-        self.f._write_array("Char", np.frombuffer(data, np.int8))
+        if data:
+            self.parts.append(data.decode("latin-1") + self.nl)
 
     def array(self, kind, arr):
+        self.flush()
         self.f._write_array(kind, arr)
 
 
@@ -769,7 +871,7 @@ class _Writer:
     def __init__(self, f):
         self.file = f
         self.env = reference_env(f)
-        self.enc = _BufferEncoder(f) if f._binary else _FileEncoder(f)
+        self.enc = _BufferEncoder(f) if f._binary else _AsciiEncoder(f)
         self.depth = 0
 
     def stack(self):
@@ -1056,13 +1158,19 @@ def serializeToStorage(obj, format=None):
 
 def serialize(obj, format=None):
     """torch.serialize(object [, format]): bytes (with Torch7's terminating 0 byte)."""
-    return serializeToStorage(obj, format).data.tobytes()
+    _check_mode(format, None)
+    f = MemoryFile()
+    getattr(f, format or "binary")()
+    f.writeObject(obj)
+    f._io.buf.append(0)
+    return bytes(f._io.buf)
 
 
 def deserializeFromStorage(storage, format=None, **options):
+    """The object in a CharStorage (or bytes) that serializeToStorage made."""
     _check_mode(format, None)
-    raw = storage.data.tobytes() if isinstance(storage, Storage) else bytes(storage)
-    f = MemoryFile(STORAGE_CLASSES["Char"](np.frombuffer(raw + b"\0", np.int8).copy()), "r")
+    raw = storage.data.tobytes() if isinstance(storage, Storage) else string_bytes(storage)
+    f = MemoryFile._reading(raw)
     getattr(f, format or "binary")()
     obj = f.readObject(**options)
     f.close()

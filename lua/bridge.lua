@@ -25,7 +25,14 @@ local has_ffi, ffi = pcall(require, 'ffi')
 if not has_ffi then ffi = nil end
 
 local B = {}                                       -- what the bridge gives to the prelude
-local handles = setmetatable({}, {__mode = 'k'})   -- proxy -> Python object
+local lazy = setmetatable({}, {__mode = 'k'})      -- lazy sub-tensor proxy -> how to make it
+local materialize
+-- proxy -> Python object; a lazy sub-tensor (t[i] of a matrix, used only for its elements so
+-- far) gets its Python object the first time anything asks for it
+local handles = setmetatable({}, {__mode = 'k', __index = function(_, x)
+   if lazy[x] ~= nil then return materialize(x) end
+   return nil
+end})
 local cache = setmetatable({}, {__mode = 'v'})     -- id(obj) -> proxy
 local kinds = setmetatable({}, {__mode = 'k'})     -- proxy -> kind name
 local overrides = setmetatable({}, {__mode = 'k'}) -- proxy -> {field = Lua function | true}
@@ -463,13 +470,41 @@ if ffi then
 end
 
 local function refresh_view(p, v)
-   local addr, ctype, offset, nd, size, stride, keep = py.ffiinfo(handles[p])
+   local addr, ctype, offset, nd, keep, n, st, n2, st2, n3, st3 = py.ffiinfo(handles[p])
    if addr == nil then views[p] = false; return nil end
    v = v or {}
    v.ptr = ffi.cast(ctypes[ctype], addr)
-   v.off, v.nd, v.n, v.st, v.keep, v.epoch = offset, nd, size, stride, keep, epoch
+   v.off, v.nd, v.keep, v.epoch = offset, nd, keep, epoch
+   v.n, v.st, v.n2, v.st2, v.n3, v.st3 = n, st, n2, st2, n3, st3
    views[p] = v
    return v
+end
+
+-- t[k] of a 2-D or 3-D tensor: a proxy whose elements are read through the parent's view;
+-- its Python tensor (a select) is made only when it is used as a tensor.
+local function lazy_sub(p, v, k)
+   local sub = newproxy(p)
+   local off = v.off + (k - 1) * v.st
+   lazy[sub] = {parent = p, off = off, nd = v.nd - 1, n = v.n2, st = v.st2, n2 = v.n3, st2 = v.st3}
+   kinds[sub] = 'tensor'
+   views[sub] = {ptr = v.ptr, off = off, nd = v.nd - 1, keep = v.keep, epoch = epoch,
+                 n = v.n2, st = v.st2, n2 = v.n3, st2 = v.st3}
+   return sub
+end
+
+materialize = function(x)
+   local l = lazy[x]
+   lazy[x] = nil
+   local parent = handles[l.parent]
+   local tag, obj
+   if l.nd == 1 then
+      tag, obj = py.subview(parent, l.off, l.n, l.st)
+   else
+      tag, obj = py.subview(parent, l.off, l.n, l.st, l.n2, l.st2)
+   end
+   rawset(handles, x, obj)
+   cache[tag] = x
+   return obj
 end
 
 local function view_of(p)
@@ -486,8 +521,9 @@ local function tensor_mt(cm, viewable)
          if viewable then
             local v = views[p]
             if not v or v.epoch ~= epoch then v = refresh_view(p, v) end
-            if v and v.nd == 1 and k >= 1 and k <= v.n and k == floor(k) then
-               return tonumber(v.ptr[v.off + (k - 1) * v.st])
+            if v and k >= 1 and k <= v.n and k == floor(k) then
+               if v.nd == 1 then return tonumber(v.ptr[v.off + (k - 1) * v.st]) end
+               if v.nd <= 3 then return lazy_sub(p, v, k) end
             end
          end
          return index_call('getitem', p, k)
@@ -711,7 +747,7 @@ function B.ipairs(t)
    end, t, nil
 end
 
-function B.is_proxy(x) return handles[x] ~= nil end
+function B.is_proxy(x) return rawget(handles, x) ~= nil or lazy[x] ~= nil end
 function B.kind(x) return kinds[x] end
 function B.view_epoch() return epoch end
 B.clear_class_caches = clear_class_caches

@@ -269,7 +269,7 @@ class LuaSession:
             "unop": self._unop, "describe": self._describe, "expand": self._expand,
             "tostr": self._tostr, "classname": self._classname, "typename": self._typename,
             "fieldnames": self._fieldnames, "setlist": self._setlist, "ffiinfo": self._ffiinfo,
-            "new_class": self._new_class, "bind": self._bind, "unbind": self._unbind, "import_package": self._import_package,
+            "new_class": self._new_class, "bind": self._bind, "subview": self._subview, "unbind": self._unbind, "import_package": self._import_package,
             "write": self._write, "write_err": self._write_err, "isfile": os.path.isfile,
             "isdir": os.path.isdir, "getcwd": os.getcwd, "listdir": self._listdir,
             "mkdir": self._mkdir, "clock": self._clock, "sleep": self._sleep,
@@ -765,6 +765,9 @@ class LuaSession:
 
     @staticmethod
     def _ffiinfo(t):
+        """Where a tensor's elements are, for LuaJIT FFI access: (address, C type, offset,
+        number of dimensions, the buffer to keep alive, then size and stride of up to three
+        dimensions). None when the elements cannot be reached that way."""
         st = getattr(t, "_storage", None)
         if st is None or not t._size:
             return None
@@ -772,7 +775,18 @@ class LuaSession:
         ctype = _DTYPE_CTYPES.get(data.dtype)
         if ctype is None or not data.flags.writeable:
             return None
-        return (data.ctypes.data, ctype, t._offset, len(t._size), t._size[0], t._stride[0], data)
+        geometry = []
+        for size, stride in zip(t._size[:3], t._stride[:3]):
+            geometry += (size, stride)
+        return (data.ctypes.data, ctype, t._offset, len(t._size), data) + tuple(geometry)
+
+    def _subview(self, parent, offset, *geometry):
+        """The select that a lazy sub-tensor proxy stands for (offset 0-based)."""
+        from ..torch.storage import LongStorage
+
+        sizes, strides = list(geometry[0::2]), list(geometry[1::2])
+        t = type(parent)(parent.storage(), offset + 1, LongStorage(sizes), LongStorage(strides))
+        return (id(t), t)
 
     def _new_class(self, name, parent=None):
         from ..torch import classes

@@ -7,37 +7,151 @@ family: module.py (nn.Module), containers.py, simple.py, transfer.py, table.py, 
 normalisation) adds its file and one import line below.
 """
 
+# ruff: noqa: F401
+# (the package re-exports every class as nn.<TorchName>)
+
 from ..torch import classes as _classes
-from .module import Module
-from .containers import (Container, Sequential, Concat, ConcatTable, Parallel, ParallelTable,
-                         MapTable, Bottle, Maxout)
-from .simple import (Linear, PartialLinear, Bilinear, Identity, Add, Mul, CMul, CAdd, MulConstant,
-                     AddConstant, Euclidean, WeightedEuclidean, Cosine, LookupTable, Reshape, View,
-                     Select, Narrow, Index, Squeeze, Unsqueeze, Transpose, Replicate, Padding, Copy,
-                     Contiguous, Exp, Log, Abs, Square, Sqrt, Power, Clamp, Normalize, Mean, Sum,
-                     Max, Min, MM, MV, DotProduct, PairwiseDistance, CosineDistance, Constant,
-                     GradientReversal, L1Penalty, Dropout, GatedLinearUnit, OneHot)
-from .transfer import (Sigmoid, Tanh, Threshold, ReLU, HardTanh, ReLU6, LeakyReLU, ELU, HardShrink,
-                       SoftShrink, SoftPlus, SoftSign, LogSigmoid, TanhShrink, PReLU, RReLU, SoftMax,
-                       SoftMin, LogSoftMax)
-from .table import (CAddTable, CSubTable, CMulTable, CDivTable, CMaxTable, CMinTable, JoinTable,
-                    SplitTable, SelectTable, NarrowTable, FlattenTable, ZipTable, CriterionTable,
-                    MixtureTable)
-from .criterion import Criterion
-from .criterions import (MSECriterion, AbsCriterion, SmoothL1Criterion, DistKLDivCriterion,
-                         MarginCriterion, SoftMarginCriterion, HingeEmbeddingCriterion, BCECriterion,
-                         ClassNLLCriterion, CrossEntropyCriterion, MultiMarginCriterion,
-                         MultiLabelMarginCriterion, MultiLabelSoftMarginCriterion,
-                         L1HingeEmbeddingCriterion, CosineEmbeddingCriterion, MarginRankingCriterion,
-                         WeightedMSECriterion, ParallelCriterion, MultiCriterion,
-                         ClassSimplexCriterion, DistanceRatioCriterion)
-from .spatial import (SpatialConvolution, SpatialConvolutionMM, SpatialDilatedConvolution,
-                      SpatialFullConvolution)
-from .pooling import (SpatialMaxPooling, SpatialDilatedMaxPooling, SpatialAveragePooling,
-                      SpatialMaxUnpooling, SpatialAdaptiveMaxPooling, SpatialAdaptiveAveragePooling)
-from .jacobian import Jacobian
-from .training import StochasticGradient
 from . import utils
+from .containers import (
+    Bottle,
+    Concat,
+    ConcatTable,
+    Container,
+    MapTable,
+    Maxout,
+    Parallel,
+    ParallelTable,
+    Sequential,
+)
+from .criterion import Criterion
+from .criterions import (
+    AbsCriterion,
+    BCECriterion,
+    ClassNLLCriterion,
+    ClassSimplexCriterion,
+    CosineEmbeddingCriterion,
+    CrossEntropyCriterion,
+    DistanceRatioCriterion,
+    DistKLDivCriterion,
+    HingeEmbeddingCriterion,
+    L1HingeEmbeddingCriterion,
+    MarginCriterion,
+    MarginRankingCriterion,
+    MSECriterion,
+    MultiCriterion,
+    MultiLabelMarginCriterion,
+    MultiLabelSoftMarginCriterion,
+    MultiMarginCriterion,
+    ParallelCriterion,
+    SmoothL1Criterion,
+    SoftMarginCriterion,
+    WeightedMSECriterion,
+)
+from .jacobian import Jacobian
+from .module import Module
+from .pooling import (
+    SpatialAdaptiveAveragePooling,
+    SpatialAdaptiveMaxPooling,
+    SpatialAveragePooling,
+    SpatialDilatedMaxPooling,
+    SpatialMaxPooling,
+    SpatialMaxUnpooling,
+)
+from .simple import (
+    MM,
+    MV,
+    Abs,
+    Add,
+    AddConstant,
+    Bilinear,
+    CAdd,
+    Clamp,
+    CMul,
+    Constant,
+    Contiguous,
+    Copy,
+    Cosine,
+    CosineDistance,
+    DotProduct,
+    Dropout,
+    Euclidean,
+    Exp,
+    GatedLinearUnit,
+    GradientReversal,
+    Identity,
+    Index,
+    L1Penalty,
+    Linear,
+    Log,
+    LookupTable,
+    Max,
+    Mean,
+    Min,
+    Mul,
+    MulConstant,
+    Narrow,
+    Normalize,
+    OneHot,
+    Padding,
+    PairwiseDistance,
+    PartialLinear,
+    Power,
+    Replicate,
+    Reshape,
+    Select,
+    Sqrt,
+    Square,
+    Squeeze,
+    Sum,
+    Transpose,
+    Unsqueeze,
+    View,
+    WeightedEuclidean,
+)
+from .spatial import (
+    SpatialConvolution,
+    SpatialConvolutionMM,
+    SpatialDilatedConvolution,
+    SpatialFullConvolution,
+)
+from .table import (
+    CAddTable,
+    CDivTable,
+    CMaxTable,
+    CMinTable,
+    CMulTable,
+    CriterionTable,
+    CSubTable,
+    FlattenTable,
+    JoinTable,
+    MixtureTable,
+    NarrowTable,
+    SelectTable,
+    SplitTable,
+    ZipTable,
+)
+from .training import StochasticGradient
+from .transfer import (
+    ELU,
+    HardShrink,
+    HardTanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftMax,
+    PReLU,
+    ReLU,
+    ReLU6,
+    RReLU,
+    Sigmoid,
+    SoftMax,
+    SoftMin,
+    SoftPlus,
+    SoftShrink,
+    SoftSign,
+    Tanh,
+    TanhShrink,
+    Threshold,
+)
 
 
 def __getattr__(name):

@@ -3,8 +3,8 @@ Bottle. Children live in the ``modules`` field (a Python list), as in Torch7."""
 
 from ..torch import Tensor
 from ..torch.classes import typename
-from .module import Module
 from . import utils
+from .module import Module
 
 
 def _child_str(m):
@@ -54,7 +54,7 @@ class Container(Module):
             text = f"In {index} module of {typename(self)}:\n{msg}"
             try:
                 new = type(e)(text)
-            except Exception:
+            except Exception:  # noqa: BLE001 - an exception type that takes other arguments
                 raise e from None
             raise new from e
 
@@ -573,7 +573,7 @@ class Maxout(Sequential):
     __typename__ = "nn.Maxout"
 
     def __init__(self, inputSize, outputSize, maxoutNumber, preprocess=None):
-        from .simple import Linear, View, Max
+        from .simple import Linear, Max, View
 
         super().__init__()
         if preprocess is not None:

@@ -40,7 +40,7 @@ class Criterion(TorchObject):
         utils.drop_array_caches(self)
         return copy.deepcopy(self)
 
-    def type(self, type=None, tensorCache=None):  # noqa: A002 - Torch7's name
+    def type(self, type=None, tensorCache=None):
         if type is None:
             return getattr(self, "_type", None) or Tensor._default.__typename__
         cache = {} if tensorCache is None else tensorCache

@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 
-from ..torch import Tensor, LongTensor
+from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
+from . import utils
 from .criterion import Criterion
 from .transfer import LogSoftMax, Sigmoid
-from . import utils
 
 
 def _sz(t):
@@ -388,7 +388,7 @@ class MultiMarginCriterion(Criterion):
         return x, t, rows, z, wy
 
     def updateOutput(self, input, target):
-        x, t, rows, z, wy = self._parts(input, target)
+        x, _t, _rows, z, wy = self._parts(input, target)
         h = z if self.p == 1 else z * z
         out = float((h * wy).sum()) / x.shape[1]
         if self.sizeAverage:
@@ -562,7 +562,7 @@ class CosineEmbeddingCriterion(Criterion):
         return x1, x2, y, m12, m1, m2, mag, cos
 
     def updateOutput(self, input, y):
-        x1, x2, y, m12, m1, m2, mag, cos = self._parts(input, y)
+        x1, _x2, y, _m12, _m1, _m2, _mag, cos = self._parts(input, y)
         loss = np.where(y == 1, 1 - cos, 0.0) + np.where(y == -1, np.maximum(0.0, cos - self.margin), 0.0)
         out = float(loss.sum())
         if self.sizeAverage:
@@ -571,7 +571,7 @@ class CosineEmbeddingCriterion(Criterion):
         return out
 
     def updateGradInput(self, input, y):
-        x1, x2, y, m12, m1, m2, mag, cos = self._parts(input, y)
+        x1, x2, y, _m12, m1, m2, mag, cos = self._parts(input, y)
         d1 = x2 / mag[:, None] - (cos / m1)[:, None] * x1
         d2 = x1 / mag[:, None] - (cos / m2)[:, None] * x2
         coef = np.where(y == 1, -1.0, 0.0) + np.where((y == -1) & (cos > self.margin), 1.0, 0.0)

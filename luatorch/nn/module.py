@@ -166,7 +166,7 @@ class Module(TorchObject):
             clone.share(self, *names)
         return clone
 
-    def type(self, type=None, tensorCache=None):  # noqa: A002 - Torch7's name
+    def type(self, type=None, tensorCache=None):
         if type is None:
             return self._type
         cache = {} if tensorCache is None else tensorCache

@@ -13,11 +13,10 @@ import math
 
 import numpy as np
 
-from ..torch import Tensor, LongTensor
+from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
-from .module import Module, _uniform, _normal, _bernoulli, stdv_of
-from . import utils
+from .module import Module, _bernoulli, _normal, _uniform, stdv_of
 
 
 def _sz(shape):
@@ -1250,7 +1249,7 @@ class Copy(Module):
         self.gradInput.resize(gradOutput._size).copy(gradOutput)
         return self.gradInput
 
-    def type(self, type=None, tensorCache=None):  # noqa: A002
+    def type(self, type=None, tensorCache=None):
         if type is not None and self.dontCast:
             return self
         return Module.type(self, type, tensorCache)
@@ -1721,7 +1720,7 @@ class CosineDistance(Module):
         return a2, b2, na, nb, dot
 
     def updateOutput(self, input):
-        a, b, na, nb, dot = self._parts(input)
+        _a, _b, na, nb, dot = self._parts(input)
         res = dot / (na * nb)
         _put(self.output, res.shape, res)
         return self.output

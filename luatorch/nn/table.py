@@ -7,8 +7,8 @@ import numpy as np
 
 from ..torch import Tensor
 from ..torch.classes import typename
-from .module import Module
 from . import utils
+from .module import Module
 
 
 def _put(buf, shape, values):
@@ -363,7 +363,7 @@ class SelectTable(Module):
     def __tostring__(self):
         return f"{typename(self)}({self.index})"
 
-    def type(self, type=None, tensorCache=None):  # noqa: A002
+    def type(self, type=None, tensorCache=None):
         if type is not None:
             self.gradInput = []
             self.output = []

@@ -7,7 +7,7 @@ def _lua_number(x):
     """A number as Lua's tostring prints it (%.14g)."""
     if float(x) == int(x) and abs(x) < 1e15:
         return str(int(x))
-    return "%.14g" % x
+    return f"{x:.14g}"
 
 
 def _dataset_size(dataset):

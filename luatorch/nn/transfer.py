@@ -83,8 +83,8 @@ class Threshold(_Elementwise):
 
     def validateParameters(self):
         if self.inplace and self.val > self.threshold:
-            raise ValueError("in-place processing requires value (%s) not exceed threshold (%s)"
-                             % (self.val, self.threshold))
+            raise ValueError(f"in-place processing requires value ({self.val}) not exceed threshold "
+                             f"({self.threshold})")
 
     def f(self, x):
         return np.where(x > self.threshold, x, self.val)

@@ -5,7 +5,7 @@ A "table of tensors" is any Python sequence (list from Python, a list-like adapt
 
 import numpy as np
 
-from ..torch import Tensor, Storage
+from ..torch import Storage, Tensor
 from ..torch.classes import TorchObject, find
 
 

@@ -1,6 +1,7 @@
 """Shared helpers of the nn tests."""
 
 import numpy as np
+
 from luatorch import nn, torch
 
 

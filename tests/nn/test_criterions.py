@@ -199,7 +199,7 @@ def test_golden_13_numbers():
     def show(name, crit, input, target):
         f = crit.forward(input, target)
         g = crit.backward(input, target)
-        got[name] = ("%.10f" % f, "%.10f" % np.linalg.norm(g._a))
+        got[name] = (f"{f:.10f}", f"{np.linalg.norm(g._a):.10f}")
 
     logp = nn.LogSoftMax().forward(torch.randn(4, 3))
     t = T([1, 3, 2, 3])

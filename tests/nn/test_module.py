@@ -180,7 +180,7 @@ def test_clone_keeps_sharing_inside_the_copy():
 
 def test_type_float_double_keep_flattened_sharing():
     seq = nn.Sequential().add(nn.Linear(2, 3)).add(nn.Linear(3, 1))
-    params, _ = seq.getParameters()
+    _params, _ = seq.getParameters()
     seq.float()
     assert seq.type() == "torch.FloatTensor" == seq.modules[0]._type
     assert seq.modules[0].weight.type() == "torch.FloatTensor"
@@ -264,24 +264,24 @@ def test_seeded_inits_match_torch7_golden():
     # golden 08_rng_streams.out and 15_rng_extended.out
     torch.manualSeed(2)
     lin = nn.Linear(3, 2)
-    assert "%.17g" % lin.weight._a[0, 0] == "-0.073906720397143744"
-    assert "%.17g" % lin.bias._a[1] == "-0.017610226813724594"
+    assert f"{lin.weight._a[0, 0]:.17g}" == "-0.073906720397143744"
+    assert f"{lin.bias._a[1]:.17g}" == "-0.017610226813724594"
     torch.manualSeed(3)
     seq = nn.Sequential().add(nn.Linear(4, 3)).add(nn.Tanh()).add(nn.Linear(3, 2))
     p = seq.getParameters()[0]._a
-    assert "%.17g" % p[0] == "0.050797904375940561" and "%.17g" % p[-1] == "-0.049844701048302853"
+    assert f"{p[0]:.17g}" == "0.050797904375940561" and f"{p[-1]:.17g}" == "-0.049844701048302853"
     torch.manualSeed(8)
     l2 = nn.Linear(2, 2)
     l2.reset(0.1)
-    assert "%.17g" % l2.weight._a[0, 0] == "0.010688723633382163"
+    assert f"{l2.weight._a[0, 0]:.17g}" == "0.010688723633382163"
     torch.manualSeed(7)
     nn.Linear(4, 3)
     torch.Tensor(52).uniform()  # the two convolutions of the golden script draw 38 + 14 numbers
     lt = nn.LookupTable(5, 2)
-    assert "%.17g" % lt.weight._a[0, 0] == "-0.55498898424660925"
+    assert f"{lt.weight._a[0, 0]:.17g}" == "-0.55498898424660925"
     bil = nn.Bilinear(2, 2, 1)
-    assert "%.17g" % bil.weight._a.reshape(-1)[2] == "-0.5890084970397953"
-    assert "%.17g" % bil.bias._a[0] == "0.06680055304620458"
+    assert f"{bil.weight._a.reshape(-1)[2]:.17g}" == "-0.5890084970397953"
+    assert f"{bil.bias._a[0]:.17g}" == "0.06680055304620458"
     d = nn.Dropout(0.5)
     assert d.forward(torch.ones(8))._a.tolist() == [2, 2, 0, 2, 2, 0, 2, 2]
 

@@ -235,7 +235,7 @@ def test_bottle_folds_leading_dimensions():
 
 def test_container_parameters_and_modes():
     net = nn.Sequential().add(nn.ConcatTable().add(nn.Linear(2, 2)).add(nn.Linear(2, 2))).add(nn.CAddTable())
-    w, g = net.parameters()
+    w, _g = net.parameters()
     assert len(w) == 4
     net.evaluate()
     assert net.modules[0].modules[1].train is False

@@ -763,8 +763,9 @@ def _forward_shuffle(targets):
     target[:-1] = targets
     target[-1] = n - 1  # the last slot: as if a final step swapped it with itself
     # steps grouped by target, in step order within a group (keys are unique)
-    keys = np.sort(target * n + np.arange(n, dtype=np.int64))
-    by_target, step = np.divmod(keys, n)
+    shift = max(1, (n - 1).bit_length())
+    keys = np.sort((target << shift) | np.arange(n, dtype=np.int64))
+    by_target, step = keys >> shift, keys & ((1 << shift) - 1)
     same = by_target[1:] == by_target[:-1]
     earlier = np.full(n, -1, np.int64)  # latest earlier step with the same target
     earlier[step[1:][same]] = step[:-1][same]

@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from luatorch import torch  # noqa: E402
+from luatorch import torch
 
 
 def best(fn, repeat):
@@ -63,7 +63,7 @@ def bench_tensor(tmp, mb, repeat):
 
 def bench_network(tmp, n_modules, repeat):
     try:
-        import luatorch.nn as nn
+        from luatorch import nn
     except ImportError:
         print("network case skipped: luatorch.nn is not importable")
         return

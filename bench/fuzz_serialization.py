@@ -13,9 +13,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, given, settings
 
-from tests.torch.test_serialization_fuzz import FIXTURES, check_one, mutated  # noqa: E402
+from tests.torch.test_serialization_fuzz import FIXTURES, check_one, mutated
 
 
 def main():

@@ -49,6 +49,12 @@ from .criterions import (
 )
 from .jacobian import Jacobian
 from .module import Module
+from .normalization import (
+    BatchNormalization,
+    SpatialBatchNormalization,
+    SpatialCrossMapLRN,
+    VolumetricBatchNormalization,
+)
 from .pooling import (
     SpatialAdaptiveAveragePooling,
     SpatialAdaptiveMaxPooling,

@@ -3,6 +3,7 @@ Bottle. Children live in the ``modules`` field (a Python list), as in Torch7."""
 
 from ..torch import Tensor
 from ..torch.classes import typename
+from ..torch.storage import LongStorage
 from . import utils
 from .module import Module
 
@@ -208,6 +209,7 @@ class Concat(Container):
 
     def __init__(self, dimension):
         super().__init__()
+        self.outputSize = LongStorage()
         self.dimension = dimension
 
     def _outputs(self, input):
@@ -224,6 +226,7 @@ class Concat(Container):
                                  f"cannot be concatenated with size {'x'.join(map(str, size))} "
                                  f"along dimension {self.dimension}")
             size[d] += o._size[d]
+        self.outputSize = LongStorage(size)
         self.output.resize(size)
         offset = 1
         for o in outs:
@@ -278,6 +281,10 @@ class ConcatTable(Container):
     """Applies every child to the same input; the output is the table of their outputs."""
 
     __typename__ = "nn.ConcatTable"
+
+    def __init__(self):
+        super().__init__()
+        self.output = []
 
     def updateOutput(self, input):
         self.output = [self.rethrowErrors(m, i, "updateOutput", input) for i, m in enumerate(self.modules, 1)]

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ..torch import LongTensor, Tensor
+from ..torch import IntTensor, LongTensor, Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
 from .module import Module, _bernoulli, _normal, _uniform, stdv_of
@@ -559,6 +559,7 @@ class Euclidean(Module):
         super().__init__()
         self.weight = Tensor(inputSize, outputSize)
         self.gradWeight = Tensor(inputSize, outputSize)
+        self.fastBackward = True  # Torch7's flag (its buffers); kept for files
         self.reset()
 
     def reset(self, stdv=None):
@@ -609,6 +610,7 @@ class WeightedEuclidean(Module):
         self.gradWeight = Tensor(inputSize, outputSize)
         self.diagCov = Tensor(inputSize, outputSize)
         self.gradDiagCov = Tensor(inputSize, outputSize)
+        self.fastBackward = True
         self.reset()
 
     def reset(self, stdv=None):
@@ -721,6 +723,8 @@ class LookupTable(Module):
         self.maxNorm = maxNorm
         self.normType = normType
         self.shouldScaleGradByFreq = False
+        self._count = IntTensor()
+        self._input = LongTensor()
         self.reset()
 
     def backCompatibility(self):

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..torch import Tensor
 from ..torch.classes import typename
+from ..torch.storage import LongStorage
 from . import utils
 from .module import Module
 
@@ -219,6 +220,7 @@ class JoinTable(Module):
 
     def __init__(self, dimension, nInputDims=None):
         super().__init__()
+        self.size = LongStorage()
         self.dimension = dimension
         self.nInputDims = nInputDims
         self.gradInput = []
@@ -245,6 +247,7 @@ class JoinTable(Module):
                 raise ValueError(f"{typename(self)}: input {i} of size {_sz(t)} cannot be joined with "
                                  f"input 1 of size {_sz(input[0])} along dimension {dim}")
         out = np.concatenate([t._a for t in input], axis=d)
+        self.size = LongStorage(list(out.shape))
         _put(self.output, out.shape, out)
         return self.output
 
@@ -488,6 +491,10 @@ class MixtureTable(Module):
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
+        self.size = LongStorage()
+        self.batchSize = 0
+        self.size2 = LongStorage()
+        self.backwardSetup = False
         self.gradInput = []
 
     def _parts(self, input):

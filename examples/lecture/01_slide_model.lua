@@ -20,8 +20,11 @@ local linear = model:get(1)
 print('weight', linear.weight)
 print('bias', linear.bias)
 
--- forward gives the layer's output (log-probabilities); the criterion turns
--- it into the loss for the target class.
+-- forward gives the model's output (log-probabilities); the criterion turns
+-- it into the loss for the target class. Note what the slide's model does:
+-- with a single output, LogSoftMax always gives log(1) = 0, so the loss is 0
+-- whatever the input and the model cannot learn. Two outputs, one per class,
+-- fix that: see 02_logistic_regression.lua.
 local x = torch.Tensor{0.5, -1.0}
 local out = model:forward(x)
 print('output', out)

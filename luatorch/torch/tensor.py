@@ -567,7 +567,7 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
         return where
 
     def __setitem__(self, key, value):
-        if type(value) is float and self.dtype.kind == "f":
+        if (type(value) is float or type(value) is int) and self.dtype.kind == "f":
             offset = self._fast_offset(key)
             if offset is not None:
                 self._storage.data[offset] = value

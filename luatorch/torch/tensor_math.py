@@ -1950,7 +1950,7 @@ def _apply(self, fn):
             values[i] = r
             changed = True
     if changed:
-        np.copyto(self._a, np.array(values, dtype=np.float64).reshape(self._size), casting="unsafe")
+        np.copyto(self._a, np.array(values).reshape(self._size), casting="unsafe")
     return self
 
 
@@ -1964,7 +1964,7 @@ def _map(self, other, fn):
         r = fn(x, y)
         if r is not None:
             values[i] = r
-    np.copyto(self._a, np.array(values, dtype=np.float64).reshape(self._size), casting="unsafe")
+    np.copyto(self._a, np.array(values).reshape(self._size), casting="unsafe")
     return self
 
 
@@ -1979,7 +1979,7 @@ def _map2(self, t1, t2, fn):
         r = fn(x, y, z)
         if r is not None:
             values[i] = r
-    np.copyto(self._a, np.array(values, dtype=np.float64).reshape(self._size), casting="unsafe")
+    np.copyto(self._a, np.array(values).reshape(self._size), casting="unsafe")
     return self
 
 

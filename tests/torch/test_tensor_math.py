@@ -628,3 +628,11 @@ def test_topk_unsorted_follows_quickselect_and_selects_right_set():
     assert sorted(vals(v)) == [0, 1, 2, 3] and [data[k - 1] for k in vals(i)] == vals(v)
     v, i = torch.topk(T(data), 3, 1, True, True)
     assert vals(v) == [12, 11, 10] and vals(i) == [13, 11, 12]
+
+
+def test_apply_keeps_long_precision_and_casts_like_c():
+    t = torch.LongTensor([2**60, 3])
+    t.apply(lambda x: x + 1)
+    assert vals(t) == [2**60 + 1, 4]
+    t.apply(lambda x: -2.7)
+    assert vals(t) == [-2, -2]

@@ -94,7 +94,7 @@ def find_torch_python(explicit):
     candidates = [explicit, os.environ.get("TORCH_PYTHON"), sys.executable, "/tmp/ptvenv/bin/python"]
     for py in candidates:
         if py and os.path.exists(py):
-            probe = subprocess.run([py, "-c", "import torch"], capture_output=True)
+            probe = subprocess.run([py, "-c", "import torch"], capture_output=True, check=False)
             if probe.returncode == 0:
                 return py
     return None

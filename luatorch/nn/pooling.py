@@ -13,11 +13,10 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..torch import Tensor, LongTensor
+from ..torch import LongTensor
 from ..torch.classes import typename
 from .module import Module
-from .spatial import check_ndim, check_tensor, put, padded, as_batch, shape_str
-from . import utils
+from .spatial import as_batch, check_ndim, check_tensor, padded, put, shape_str
 
 
 def pooled_size(size, k, d, pad, ceil_mode, dilation=1):
@@ -89,7 +88,7 @@ class SpatialMaxPooling(Module):
         oH, oW = self._geometry(input)
         if getattr(self, "indices", None) is None:
             self.indices = LongTensor()
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
         self.iheight, self.iwidth = H, W  # read by SpatialMaxUnpooling
         dilH, dilW = self._dilation()
@@ -115,7 +114,7 @@ class SpatialMaxPooling(Module):
     def updateGradInput(self, input, gradOutput):
         oH, oW = self._geometry(input)
         check_tensor(self, gradOutput, "gradOutput")
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
         if gradOutput.nElement() != B * C * oH * oW or self.indices.nElement() != B * C * oH * oW:
             raise ValueError(f"{typename(self)}: gradOutput {shape_str(gradOutput)} does not match "
@@ -238,7 +237,7 @@ class SpatialAveragePooling(Module):
 
     def updateOutput(self, input):
         H, W, oH, oW = self._geometry(input)
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C = x.shape[:2]
         xp = padded(x, (self.padH, self.padW), 0.0, self._padding_extra(H, W, oH, oW))
         out = put(self.output, input._size[:-2] + (oH, oW)).reshape(B, C, oH, oW)
@@ -253,7 +252,7 @@ class SpatialAveragePooling(Module):
     def updateGradInput(self, input, gradOutput):
         H, W, oH, oW = self._geometry(input)
         check_tensor(self, gradOutput, "gradOutput")
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C = x.shape[:2]
         if gradOutput.nElement() != B * C * oH * oW:
             raise ValueError(f"{typename(self)}: gradOutput {shape_str(gradOutput)} does not match the "
@@ -305,7 +304,7 @@ class SpatialMaxUnpooling(Module):
             raise ValueError(f"{typename(self)}: input {shape_str(input)} and indices "
                              f"{shape_str(self.indices)} should have the same shape")
         oheight, owidth = self.oheight, self.owidth
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, h, w = x.shape
         plane = np.arange(B * C).reshape(B * C, 1) * (oheight * owidth)
         where = (self.indices._a.reshape(B * C, h * w) - 1) + plane
@@ -315,7 +314,7 @@ class SpatialMaxUnpooling(Module):
         return self.output
 
     def updateGradInput(self, input, gradOutput):
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, h, w = x.shape
         plane = np.arange(B * C).reshape(B * C, 1) * (self.oheight * self.owidth)
         where = (self.indices._a.reshape(B * C, h * w) - 1) + plane
@@ -350,7 +349,7 @@ class SpatialAdaptiveMaxPooling(Module):
 
     def updateOutput(self, input):
         check_ndim(self, input, (3, 4), "non-empty 3D or 4D input tensor")
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
         oH, oW = self.H, self.W
         hs, he = _adaptive_bounds(oH, H)
@@ -368,7 +367,7 @@ class SpatialAdaptiveMaxPooling(Module):
         return self.output
 
     def updateGradInput(self, input, gradOutput):
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
         plane = np.arange(B * C).reshape(B * C, 1) * (H * W)
         where = (self.indices._a.reshape(B * C, -1) - 1) + plane
@@ -393,7 +392,7 @@ class SpatialAdaptiveAveragePooling(Module):
 
     def updateOutput(self, input):
         check_ndim(self, input, (3, 4), "non-empty 3D or 4D input tensor")
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
         hs, he = _adaptive_bounds(self.H, H)
         ws, we = _adaptive_bounds(self.W, W)
@@ -408,7 +407,7 @@ class SpatialAdaptiveAveragePooling(Module):
         return self.output
 
     def updateGradInput(self, input, gradOutput):
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
         hs, he = _adaptive_bounds(self.H, H)
         ws, we = _adaptive_bounds(self.W, W)

@@ -16,8 +16,8 @@ from numpy.lib.stride_tricks import as_strided
 from ..torch import Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
-from .module import Module, _uniform, stdv_of
 from . import utils
+from .module import Module, _uniform, stdv_of
 
 
 # --- shared helpers (also used by pooling, temporal, volumetric) --------------------------
@@ -294,7 +294,7 @@ class SpatialConvolution(Module):
         if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
             self.gradBias._a[...] += scale * go.sum(axis=1)
 
-    def type(self, type=None, tensorCache=None):  # noqa: A002 - Torch7's name
+    def type(self, type=None, tensorCache=None):
         if type is not None:
             # the unfolded buffers are rebuilt on the next call, in the new type
             for name in ("finput", "fgradInput"):
@@ -405,7 +405,7 @@ class SpatialFullConvolution(Module):
 
     def updateOutput(self, input):
         H, W, oH, oW = self._geometry(input)
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B = x.shape[0]
         C, O, kH, kW = self.nInputPlane, self.nOutputPlane, self.kH, self.kW
         xm = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).reshape(C, B * H * W)
@@ -436,7 +436,7 @@ class SpatialFullConvolution(Module):
         if self.gradInput is None:
             return None
         H, W, oH, oW = self._geometry(input)
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C = x.shape[:2]
         gcols = self._grad_columns(gradOutput, B, H, W, oH, oW)
         gi = self.weight._a.reshape(C, -1) @ gcols  # (C, B*H*W)
@@ -447,7 +447,7 @@ class SpatialFullConvolution(Module):
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
         H, W, oH, oW = self._geometry(input)
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C = x.shape[:2]
         gcols = self._grad_columns(gradOutput, B, H, W, oH, oW)
         xm = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).reshape(C, B * H * W)

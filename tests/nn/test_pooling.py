@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from nn_helpers import T, assert_jacobian
 
 from luatorch import nn, torch
-from nn_helpers import T, assert_jacobian
 
 
 def out_len(size, k, d, pad, ceil_mode, dil=1):

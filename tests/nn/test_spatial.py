@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from nn_helpers import T, assert_jacobian
 
 from luatorch import nn, torch
-from nn_helpers import T, assert_jacobian
 
 
 def conv_ref(x, w, b, dH, dW, padH, padW, dilH=1, dilW=1):
@@ -184,3 +184,26 @@ def test_convolution_in_sequential_clone_and_clear_state():
     net.clearState()
     assert net.modules[0].finput.nElement() == 0
     np.testing.assert_array_equal(net.forward(x)._a, out._a)
+
+
+FIXTURES = "/work/shared/t7"
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(FIXTURES + "/convnet.bin.t7"), reason="no fixtures")
+@pytest.mark.parametrize("fmt", ["ascii", "binary"])
+def test_torch7_saved_convnet_loads_and_runs(fmt):
+    name = "convnet.ascii.t7" if fmt == "ascii" else "convnet.bin.t7"
+    net = torch.load(f"{FIXTURES}/{name}", fmt)
+    conv, pool = net.modules[0], net.modules[2]
+    assert torch.type(conv) == "nn.SpatialConvolution" and torch.type(pool) == "nn.SpatialMaxPooling"
+    # the fields Torch7 wrote are the fields this class builds
+    fresh = nn.SpatialConvolution(1, 2, 3, 3)
+    assert set(vars(conv)) == set(vars(fresh))
+    assert set(vars(pool)) == set(vars(nn.SpatialMaxPooling(2, 2, 2, 2)))
+    assert conv.weight[1][1][1][1] == 0.27597468160092825  # expected.txt, param 1
+    x = np.random.rand(1, 6, 6)
+    out = net.forward(T(x))
+    h = np.maximum(conv_ref(x, conv.weight._a, conv.bias._a, 1, 1, 0, 0), 0)
+    h = h.reshape(2, 2, 2, 2, 2).max(axis=(2, 4)).reshape(8)
+    lin = net.modules[4]
+    np.testing.assert_allclose(out._a, lin.weight._a @ h + lin.bias._a, atol=1e-12)

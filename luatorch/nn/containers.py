@@ -494,7 +494,10 @@ class MapTable(Container):
 
     def __tostring__(self):
         tab, line = "  ", "\n"
-        return "nn.MapTable {" + line + tab + str(self.module).replace(line, line + tab) + line + "}"
+        if getattr(self, "module", None) is None:
+            return typename(self) + " { }"
+        body = str(self.module).replace(line, line + tab + "      ")
+        return typename(self) + " {" + line + tab + body + line + "}"
 
 
 class Bottle(Container):
@@ -569,8 +572,6 @@ class Bottle(Container):
             return
         m.accUpdateGradParameters(*self._folded(input, gradOutput), lr)
 
-    def __tostring__(self):
-        return "nn.Bottle {" + "\n  " + str(self.modules[0]).replace("\n", "\n  ") + "\n}"
 
 
 class Maxout(Sequential):

@@ -87,7 +87,7 @@ class Module(TorchObject):
             self.accGradParameters(input, gradOutput, 1)
             self.updateParameters(lr)
 
-    def __call__(self, input, gradOutput=None):
+    def __call__(self, input=None, gradOutput=None):
         self.forward(input)
         if gradOutput is not None:
             self.backward(input, gradOutput)

@@ -1623,20 +1623,28 @@ def _range(res, xmin, xmax, step=1):
 _register("range", [("r N N N=1", _range)])
 
 
-def _linspace(res, a, b, n=100):
+def _spaced(res, a, b, n, name):
+    """TH's a + i*(b-a)/(n-1), computed in the tensor's own precision."""
     n = int(n)
     if not (n > 1 or (n == 1 and a == b)):
-        raise ValueError(f"linspace: invalid number of points {n}")
+        raise ValueError(f"{name}: invalid number of points {n}")
+    dt = res.dtype
     if n == 1:
-        return _write(res, np.array([a], dtype=np.float64))
-    i = np.arange(n, dtype=np.float64)
-    return _write(res, a + i * (b - a) / (n - 1))
+        return np.array([a], dtype=dt)
+    i = np.arange(n, dtype=dt)
+    a, b = dt.type(a), dt.type(b)
+    with _quiet():
+        return a + i * (b - a) / dt.type(n - 1)
+
+
+def _linspace(res, a, b, n=100):
+    return _write(res, _spaced(res, a, b, n, "linspace"))
 
 
 def _logspace(res, a, b, n=100):
-    _linspace(res, a, b, n)
-    np.power(10.0, res._a, out=res._a, casting="unsafe")
-    return res
+    exponents = _spaced(res, a, b, n, "logspace")
+    with _quiet():
+        return _write(res, np.power(res.dtype.type(10), exponents))
 
 
 _register("linspace", [("r N N N=100", _linspace)], float_only=True)

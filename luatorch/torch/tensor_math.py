@@ -927,7 +927,7 @@ def _var_dim(res, src, dim, biased=False, std=False):
         if biased:
             v = _seq_sum(a * a, d) / n - mean * mean
         else:
-            v = _seq_sum(a * a, d) / (n - 1) - (float(src.dtype.type(n)) / float(src.dtype.type(n - 1))) * mean * mean
+            v = _seq_sum(a * a, d) / (n - 1) - float(src.dtype.type(n) / src.dtype.type(n - 1)) * mean * mean
         v = np.maximum(v, 0)
         if std:
             v = np.sqrt(v)

@@ -9,8 +9,9 @@ The passes and their order are listed once, in ``PASSES`` below:
 2. ``scopes``   names → symbols (locals, upvalues, globals), Python names, nonlocal/global
 3. ``types``    arrays vs records, tensors, numbers, strings; function return counts
 4. ``emit``     the Python syntax tree (libcst), comments and blank lines at their lines
-5. ``format``   black
-6. ``linemap``  Python line → Lua line for every statement (``Translation.line_map``)
+5. ``format``   a standard formatter: ruff's (black's style, ~100× faster) or black
+6. ``linemap``  Python line → Lua line for every statement (``Translation.line_map``), read
+                from the ``# @lua:N`` markers the emitter put on each statement, then removed
 
 What cannot be translated faithfully becomes ``# TODO(translate): <reason>`` at its line and is
 listed in ``Translation.todos`` (the command exits non-zero for them unless ``--allow-todo``).
@@ -29,13 +30,10 @@ class Translation:
     line_map: dict = field(default_factory=dict)  # {python line: lua line}
 
     def lua_line(self, python_line):
-        """The Lua line that Python line ``python_line`` was translated from (or None)."""
-        best = None
-        for p in sorted(self.line_map):
-            if p > python_line:
-                break
-            best = self.line_map[p]
-        return best
+        """The Lua line that Python line ``python_line`` was translated from (or None): that of
+        the statement ending at or after it (markers sit on a statement's last line)."""
+        later = [p for p in self.line_map if p >= python_line]
+        return self.line_map[min(later)] if later else None
 
 
 def _parse(state):
@@ -66,18 +64,15 @@ def _emit(state):
 
 
 def _format(state):
-    import black
+    from .formatting import format_code
 
-    try:
-        state["code"] = black.format_str(state["raw_code"], mode=black.Mode(line_length=100))
-    except Exception as exc:  # a bug in the emitter: keep the unformatted code visible
-        raise RuntimeError(f"translator produced invalid Python ({exc}):\n{state['raw_code']}") from exc
+    state["marked_code"] = format_code(state["raw_code"])
 
 
 def _linemap(state):
     from . import linemap
 
-    state["line_map"] = linemap.build(state["module"], state["emitter"].line_of, state["code"])
+    state["code"], state["line_map"] = linemap.strip_markers(state["marked_code"])
 
 
 PASSES = [

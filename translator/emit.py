@@ -6,11 +6,13 @@ back at their Lua lines; each emitted statement remembers its Lua line (``line_o
 """
 
 import math
+import re
 
 import libcst as cst
 
 from . import library as L
 from . import luaast as A
+from .linemap import marker_comment
 from .types import (
     NUMERIC,
     first,
@@ -87,16 +89,16 @@ def number(value, text=None):
         return node if value > 0 else cst.UnaryOperation(operator=cst.Minus(), expression=node)
     t = text if text and _valid_float_literal(text) else repr(abs(value))
     node = cst.Float(t.lstrip("-"))
-    return node if value >= 0 and not t.startswith("-") else cst.UnaryOperation(
+    return node if math.copysign(1.0, value) > 0 else cst.UnaryOperation(
         operator=cst.Minus(), expression=node)
 
 
+_FLOAT_LITERAL = re.compile(r"^(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
+
+
 def _valid_float_literal(text):
-    try:
-        compile(text, "<lit>", "eval")
-        return not text.lower().startswith("0x") and float(text) == float(text)
-    except (SyntaxError, ValueError):
-        return False
+    """Is the Lua numeral also a Python float literal (``1e3``, ``.5``, ``2.``)?"""
+    return _FLOAT_LITERAL.match(text) is not None
 
 
 _MATH_USED = []   # number() needed ``math`` (math.inf / math.nan); the emitter imports it
@@ -234,6 +236,13 @@ def minus_one(e):
     return binop(e, "-", cst.Integer("1"))
 
 
+def _set(node, **fields):
+    """Set fields of a libcst node this emitter has just built and not yet shared (libcst
+    nodes are frozen dataclasses; ``with_changes`` would copy and re-validate each time)."""
+    for k, v in fields.items():
+        object.__setattr__(node, k, v)
+
+
 def _ieee_divide(x):
     if x == 0 or math.isnan(x):
         return float("nan")
@@ -334,6 +343,10 @@ class Emitter:
             else:
                 same.append(c.text.strip())
         return " ".join(same), own
+
+    def marked_ws(self, lua_line, text=""):
+        return cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "),
+                                      comment=cst.Comment(marker_comment(lua_line, text)))
 
     def trailing_ws(self, text):
         if not text:
@@ -474,7 +487,7 @@ class Emitter:
                                           method=m.is_method))
         self.class_stack.pop()
         cls = cst.ClassDef(name=name(info.sym.pyname), bases=[arg(base)],
-                           body=cst.IndentedBlock(body=body))
+                           body=cst.IndentedBlock(body=body, header=self.marked_ws(s.line)))
         return [cls]
 
     def method_name(self, n):
@@ -512,13 +525,19 @@ class Emitter:
             lead = carry + lead
             # trailing comments of a simple statement / header comment of a compound one
             last = nodes[-1]
+            same = ""
             if isinstance(last, cst.SimpleStatementLine):
                 same, own = self.trailing_comments(s.line, s.end_line)
-                if same:
-                    nodes[-1] = last.with_changes(trailing_whitespace=self.trailing_ws(same))
                 lead = lead + own
+            # every simple statement line ends with its Lua line marker (see linemap.py)
+            for k, node in enumerate(nodes):
+                if isinstance(node, cst.SimpleStatementLine):
+                    lua_line = self.line_of.get(id(node.body[0]), s.line)
+                    text = same if k == len(nodes) - 1 else ""
+                    _set(node, trailing_whitespace=self.marked_ws(lua_line, text))
             first_node = nodes[0]
-            nodes[0] = first_node.with_changes(leading_lines=list(lead) + list(first_node.leading_lines))
+            if lead:
+                _set(first_node, leading_lines=list(lead) + list(first_node.leading_lines))
             self.last_line = max(self.last_line, s.end_line)
             out.extend(nodes)
         if end_line is not None:
@@ -554,7 +573,9 @@ class Emitter:
         self._carry = saved_carry
         if not stmts:
             stmts = [cst.SimpleStatementLine([cst.Pass()])]
-        return cst.IndentedBlock(body=stmts, footer=footer, header=self.trailing_ws(header_comment))
+        header = self.marked_ws(header_line, header_comment) if header_line is not None else \
+            self.trailing_ws(header_comment)
+        return cst.IndentedBlock(body=stmts, footer=footer, header=header)
 
     def simple(self, small, s):
         """One Python simple statement line for Lua statement ``s``."""

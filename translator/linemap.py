@@ -1,54 +1,35 @@
 """Pass 6: the line map — which Lua line each line of the formatted Python came from.
 
-The emitter records the Lua line of every statement it builds. Formatting moves lines, but not
-statements, so the statements of the libcst tree and of the formatted Python (read back with
-``ast``) pair up one to one in document order.
+The emitter ends every statement it writes with a marker comment ``# @lua:N`` (appended to a
+comment that is already there). The formatter keeps a trailing comment on the last line of its
+statement (or on a compound statement's header line), so after formatting each marker sits on
+the line where its statement ends. This pass removes the markers and keeps {python line: lua
+line} for those lines; a line inside a multi-line statement belongs to the next marker at or
+after it (``Translation.lua_line``).
 """
 
-import ast
+import re
 
-import libcst as cst
+MARKER = "@lua:"
+_MARK = re.compile(r"\s*(?:#\s*)?@lua:(\d+)\s*$")
 
 
-def statement_lines(module, line_of):
-    """Lua lines of the module's statements, in document order (None where unknown)."""
+def marker_comment(line, existing=""):
+    """The trailing comment text for a statement from Lua line ``line``."""
+    return f"# {existing}  {MARKER}{line}" if existing else f"# {MARKER}{line}"
+
+
+def strip_markers(code):
+    """(code without markers, {python line: lua line})."""
     out = []
-
-    class Collect(cst.CSTVisitor):
-        def on_visit(self, node):
-            if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
-                out.append(line_of.get(id(node)))
-            return True
-
-    module.visit(Collect())
-    return out
-
-
-def python_statement_lines(code):
-    tree = ast.parse(code)
-    out = []
-
-    def visit(node):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.stmt):
-                out.append(child.lineno)
-            visit(child)
-    visit(tree)
-    return out
-
-
-def build(module, line_of, code):
-    """{python line: lua line} for the formatted ``code`` of ``module``."""
-    lua = statement_lines(module, line_of)
-    py = python_statement_lines(code)
     mapping = {}
-    if len(lua) != len(py):
-        return mapping
-    last = None
-    for p, l in zip(py, lua):
-        if l is None:
-            l = last
-        if l is not None:
-            mapping[p] = l
-            last = l
-    return mapping
+    for i, line in enumerate(code.split("\n"), 1):
+        if MARKER in line:
+            m = _MARK.search(line)
+            if m:
+                mapping[i] = int(m.group(1))
+                line = line[:m.start()].rstrip()
+                if line.endswith("#"):
+                    line = line[:-1].rstrip()
+        out.append(line)
+    return "\n".join(out), mapping

@@ -13,8 +13,9 @@ class Node:
         self.line = line
         self.end_line = end_line or line
         self.ty = None
-        for k in self.fields:
-            setattr(self, k, kw.get(k))
+        d = self.__dict__
+        d.update(self._defaults)
+        d.update(kw)
 
     def __repr__(self):
         inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.fields)
@@ -23,7 +24,7 @@ class Node:
 
 def _node(name, *fields, extra=()):
     # no __slots__: analysis passes attach annotations (scope, sym, ...) as attributes
-    return type(name, (Node,), {"fields": fields})
+    return type(name, (Node,), {"fields": fields, "_defaults": dict.fromkeys(fields)})
 
 
 # --- expressions -------------------------------------------------------------------------
@@ -70,17 +71,23 @@ EXPRESSIONS = (Nil, Bool, Number, String, Vararg, Name, Index, Call, MethodCall,
 def children(node):
     """Direct child nodes, in source order (generic walk used by the analysis passes)."""
     out = []
+    d = node.__dict__
     for k in node.fields:
-        v = getattr(node, k)
-        if isinstance(v, Node):
-            out.append(v)
-        elif isinstance(v, list):
+        v = d[k]
+        if v is None or v.__class__ in _LEAF_VALUES:
+            continue
+        if v.__class__ is list:
             for item in v:
-                if isinstance(item, Node):
+                if item.__class__ is tuple:
+                    out.extend(x for x in item if x is not None and x.__class__ not in _LEAF_VALUES)
+                elif item is not None and item.__class__ not in _LEAF_VALUES:
                     out.append(item)
-                elif isinstance(item, tuple):
-                    out.extend(x for x in item if isinstance(x, Node))
+        else:
+            out.append(v)
     return out
+
+
+_LEAF_VALUES = {str, int, float, bool}
 
 
 def walk(node):

@@ -221,6 +221,8 @@ class Lowering:
     # --- expressions -----------------------------------------------------------------------
     def expr(self, n):
         t = n.type
+        if t == "identifier":  # the commonest case first
+            return A.Name(name=self.text(n), line=n.start_point[0] + 1)
         p = self.pos(n)
         if t == "identifier":
             return A.Name(name=self.text(n), **p)

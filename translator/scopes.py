@@ -84,6 +84,7 @@ class Resolver:
         self.globals = {}
         self.blocks = []            # stack of dicts name -> Symbol
         self.block_funcs = []       # the FunctionScope of each block on the stack
+        self.block_pynames = []     # the Python names declared in each block on the stack
         self.funcs = []             # stack of FunctionScope
         self.module = FunctionScope(chunk, None)
         self.loop_locals = []       # stack of sets of symbols declared inside enclosing loops
@@ -113,6 +114,7 @@ class Resolver:
             k += 1
         sym.pyname = py
         block[sym.name] = sym
+        self.block_pynames[-1].add(py)
         fs.locals.append(sym)
         if self.loop_locals:
             self.loop_locals[-1].add(sym)
@@ -121,14 +123,14 @@ class Resolver:
 
     def _visible_pyname(self, py, current):
         fs = self.funcs[-1]
-        for scope, owner in zip(reversed(self.blocks), reversed(self.block_funcs)):
+        for scope, owner, pynames in zip(reversed(self.blocks), reversed(self.block_funcs),
+                                         reversed(self.block_pynames)):
             if owner is not fs:
                 break
             if scope is current:
                 continue
-            for other in scope.values():
-                if other.pyname == py:
-                    return True
+            if py in pynames:
+                return True
         return False
 
     def lookup(self, name):
@@ -145,6 +147,7 @@ class Resolver:
         if new_scope:
             self.blocks.append({})
             self.block_funcs.append(self.funcs[-1])
+            self.block_pynames.append(set())
         for n in declare:
             self.declare(n, "param" if self.funcs[-1].node is not self.chunk else "local")
         for s in block.stmts:
@@ -152,6 +155,7 @@ class Resolver:
         if new_scope:
             self.blocks.pop()
             self.block_funcs.pop()
+            self.block_pynames.pop()
 
     def assign_to(self, sym):
         fs = self.funcs[-1]
@@ -184,12 +188,14 @@ class Resolver:
             # the condition sees the body's locals
             self.blocks.append({})
             self.block_funcs.append(self.funcs[-1])
+            self.block_pynames.append(set())
             self.loop_locals.append(set())
             self.block(s.body, new_scope=False)
             self.expr(s.cond)
             self.loop_locals.pop()
             self.blocks.pop()
             self.block_funcs.pop()
+            self.block_pynames.pop()
         elif t is A.If:
             for cond, body in s.clauses:
                 self.expr(cond)
@@ -224,12 +230,14 @@ class Resolver:
         self.loop_locals.append(set())
         self.blocks.append({})
         self.block_funcs.append(self.funcs[-1])
+        self.block_pynames.append(set())
         for n in loop_vars:
             self.declare(n)
             self.assign_to(n.sym)
         self.block(body, new_scope=False)
         self.blocks.pop()
         self.block_funcs.pop()
+        self.block_pynames.pop()
         self.loop_locals.pop()
 
     def name(self, n, store=False):

@@ -327,16 +327,13 @@ class Inference:
             self.stmt(s)
         rets = []
         nrets = 0
-        for n in A.walk(f.body):
-            if isinstance(n, A.Function) and n is not f:
-                continue
-            if isinstance(n, A.Return) and self._owner(n, f):
-                nrets = max(nrets, len(n.exprs))
-                ts = [first(x.ty) for x in n.exprs]
-                if len(n.exprs) == 1 and n.exprs[0].ty is not None and n.exprs[0].ty.kind == "tuple":
-                    ts = list(n.exprs[0].ty.items)
-                    nrets = max(nrets, len(ts))
-                rets.append(ts)
+        for n in self._returns_of(f):
+            nrets = max(nrets, len(n.exprs))
+            ts = [first(x.ty) for x in n.exprs]
+            if len(n.exprs) == 1 and n.exprs[0].ty is not None and n.exprs[0].ty.kind == "tuple":
+                ts = list(n.exprs[0].ty.items)
+                nrets = max(nrets, len(ts))
+            rets.append(ts)
         f.nrets = nrets
         if not rets:
             ret = NIL
@@ -352,21 +349,21 @@ class Inference:
             ret = cols[0] if width == 1 else Ty("tuple", items=cols)
         return Ty("func", ret=ret, func=f)
 
-    def _owner(self, ret, f):
-        # Return statements nested in inner functions belong to those functions
-        owners = getattr(f, "_returns", None)
-        if owners is None:
-            owners = set()
+    def _returns_of(self, f):
+        """The return statements of ``f`` itself (not of functions nested in it)."""
+        found = getattr(f, "_returns", None)
+        if found is None:
+            found = []
             stack = [f.body]
             while stack:
                 n = stack.pop()
                 if isinstance(n, A.Function):
                     continue
                 if isinstance(n, A.Return):
-                    owners.add(id(n))
+                    found.append(n)
                 stack.extend(A.children(n))
-            f._returns = owners
-        return id(ret) in owners
+            f._returns = found
+        return found
 
     def _expr(self, e):
         t = type(e)

@@ -47,6 +47,8 @@ from .criterions import (
     SoftMarginCriterion,
     WeightedMSECriterion,
 )
+from .temporal import (TemporalConvolution, TemporalMaxPooling, TemporalSubSampling,
+                       TemporalRowConvolution)
 from .jacobian import Jacobian
 from .module import Module
 from .normalization import (

@@ -47,8 +47,6 @@ from .criterions import (
     SoftMarginCriterion,
     WeightedMSECriterion,
 )
-from .temporal import (TemporalConvolution, TemporalMaxPooling, TemporalSubSampling,
-                       TemporalRowConvolution)
 from .jacobian import Jacobian
 from .module import Module
 from .normalization import (
@@ -137,6 +135,12 @@ from .table import (
     SelectTable,
     SplitTable,
     ZipTable,
+)
+from .temporal import (
+    TemporalConvolution,
+    TemporalMaxPooling,
+    TemporalRowConvolution,
+    TemporalSubSampling,
 )
 from .training import StochasticGradient
 from .transfer import (

@@ -131,3 +131,52 @@ def test_bad_sizes_raise_naming_the_module_and_leave_it_usable(module, bad, good
     after = [p._a for p in (m.parameters() or ([], []))[0]]
     for x, y in zip(before, after):
         np.testing.assert_array_equal(x, y)
+
+
+T7 = "/work/shared/t7"
+
+
+def _expected_params(name):
+    """The 'param i ... values ...' lines Torch7 printed for fixture ``name``."""
+    lines = open(f"{T7}/expected.txt").read().split("== ")
+    block = next(b for b in lines if b.startswith(name + "\t") or b.startswith(name + "\n"))
+    params = []
+    for line in block.splitlines():
+        if line.startswith("param "):
+            values = line.split(" values ")[1].split()
+            params.append([float(v) for v in values])
+    return params
+
+
+def test_fixture_modules_written_by_torch7_load_and_run():
+    import os
+
+    if not os.path.exists(f"{T7}/mlp.bin.t7"):
+        pytest.skip("Torch7 fixtures not present")
+    mlp = torch.load(f"{T7}/mlp.bin.t7")
+    assert str(mlp).startswith("nn.Sequential {\n  [input -> (1) -> (2) -> (3) -> (4) -> output]")
+    x = torch.randn(5, 4)
+    w1, b1 = mlp.modules[0].weight._a, mlp.modules[0].bias._a
+    w2, b2 = mlp.modules[2].weight._a, mlp.modules[2].bias._a
+    h = np.tanh(x._a @ w1.T + b1) @ w2.T + b2
+    ref = h - np.log(np.exp(h).sum(1, keepdims=True))
+    np.testing.assert_allclose(mlp.forward(x)._a, ref)
+    params, grads = mlp.getParameters()
+    assert params.nElement() == 23 == grads.nElement()
+    shared = torch.load(f"{T7}/shared_weights.bin.t7")
+    assert shared.modules[0].weight.storage() is shared.modules[1].weight.storage()
+    # clone('weight', 'bias') shares no gradients: Torch7's getParameters refuses, as here
+    with pytest.raises(ValueError, match="check that you are sharing parameters and gradParameters"):
+        shared.getParameters()
+    crit = torch.load(f"{T7}/criterion.bin.t7")
+    assert crit.forward(T([[-1.0, -2.0, -3.0], [-4.0, -5.0, -6.0]]), T([3, 1])) == pytest.approx((9 + 4) / 4)
+
+
+def test_seeded_modules_match_the_parameters_torch7_saved():
+    torch.manualSeed(1)  # as make_fixtures.lua: the Linear is its first random draw
+    lin = nn.Linear(3, 2)
+    mlp = nn.Sequential().add(nn.Linear(4, 3)).add(nn.Tanh()).add(nn.Linear(3, 2)).add(nn.LogSoftMax())
+    for mine, torch7 in zip([lin.weight, lin.bias], _expected_params("linear")):
+        assert [f"{v:.17g}" for v in mine._a.reshape(-1)] == [f"{v:.17g}" for v in torch7]
+    for mine, torch7 in zip(mlp.parameters()[0], _expected_params("mlp")):
+        assert [f"{v:.17g}" for v in mine._a.reshape(-1)] == [f"{v:.17g}" for v in torch7]

@@ -138,8 +138,9 @@ T7 = "/work/shared/t7"
 
 def _expected_params(name):
     """The 'param i ... values ...' lines Torch7 printed for fixture ``name``."""
-    lines = open(f"{T7}/expected.txt").read().split("== ")
-    block = next(b for b in lines if b.startswith(name + "\t") or b.startswith(name + "\n"))
+    with open(f"{T7}/expected.txt") as f:
+        blocks = f.read().split("== ")
+    block = next(b for b in blocks if b.startswith((name + "\t", name + "\n")))
     params = []
     for line in block.splitlines():
         if line.startswith("param "):

@@ -481,20 +481,35 @@ local function refresh_view(p, v)
 end
 
 -- t[k] of a 2-D or 3-D tensor: a proxy whose elements are read through the parent's view;
--- its Python tensor (a select) is made only when it is used as a tensor.
+-- its Python tensor (a select) is made only when it is used as a tensor. While unused as a
+-- tensor and until Python runs again, the same sub-proxy serves every t[k] of that parent
+-- (so w[i][j] in a loop allocates nothing).
+local subcache = setmetatable({}, {__mode = 'k'})  -- parent proxy -> {epoch =, [k] = sub}
+
 local function lazy_sub(p, v, k)
+   local sc = subcache[p]
+   if sc == nil or sc.epoch ~= epoch then
+      sc = {epoch = epoch}
+      subcache[p] = sc
+   else
+      local sub = sc[k]
+      if sub ~= nil then return sub end
+   end
    local sub = newproxy(p)
    local off = v.off + (k - 1) * v.st
-   lazy[sub] = {parent = p, off = off, nd = v.nd - 1, n = v.n2, st = v.st2, n2 = v.n3, st2 = v.st3}
-   kinds[sub] = 'tensor'
-   views[sub] = {ptr = v.ptr, off = off, nd = v.nd - 1, keep = v.keep, epoch = epoch,
-                 n = v.n2, st = v.st2, n2 = v.n3, st2 = v.st3}
+   -- one table is both the recipe (parent, k) and the element view of the sub-tensor
+   local l = {parent = p, k = k, cache = sc, ptr = v.ptr, off = off, nd = v.nd - 1,
+              keep = v.keep, epoch = epoch, n = v.n2, st = v.st2, n2 = v.n3, st2 = v.st3}
+   lazy[sub] = l
+   views[sub] = l
+   sc[k] = sub
    return sub
 end
 
 materialize = function(x)
    local l = lazy[x]
    lazy[x] = nil
+   if l.cache[l.k] == x then l.cache[l.k] = nil end  -- now a tensor of its own
    local parent = handles[l.parent]
    local tag, obj
    if l.nd == 1 then
@@ -503,6 +518,7 @@ materialize = function(x)
       tag, obj = py.subview(parent, l.off, l.n, l.st, l.n2, l.st2)
    end
    rawset(handles, x, obj)
+   kinds[x] = 'tensor'
    cache[tag] = x
    return obj
 end
@@ -748,7 +764,10 @@ function B.ipairs(t)
 end
 
 function B.is_proxy(x) return rawget(handles, x) ~= nil or lazy[x] ~= nil end
-function B.kind(x) return kinds[x] end
+function B.kind(x)
+   if lazy[x] ~= nil then return 'tensor' end
+   return kinds[x]
+end
 function B.view_epoch() return epoch end
 B.clear_class_caches = clear_class_caches
 B.raw_pairs = raw_pairs

@@ -17,6 +17,7 @@ import os
 import sys
 import traceback
 import types
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -250,6 +251,7 @@ class LuaSession:
         self.lua_version = str(lua)
         self.debug = debug
         self._broken_pipe = False
+        self._addresses = {}  # id(ndarray) -> (weakref, address)
         self._bound = {}  # id(list) -> [list, snapshot tuple, count]: lists bound to Lua tables
         self._stdout = stdout
         self._stderr = stderr
@@ -763,8 +765,18 @@ class LuaSession:
         if entry is not None:
             entry[1] = tuple(lst)
 
-    @staticmethod
-    def _ffiinfo(t):
+    def _address(self, data):
+        """The address of a numpy buffer (ndarray.ctypes.data costs microseconds: cached)."""
+        entry = self._addresses.get(id(data))
+        if entry is not None and entry[0]() is data:
+            return entry[1]
+        if len(self._addresses) > 4096:
+            self._addresses = {k: e for k, e in self._addresses.items() if e[0]() is not None}
+        addr = data.ctypes.data
+        self._addresses[id(data)] = (weakref.ref(data), addr)
+        return addr
+
+    def _ffiinfo(self, t):
         """Where a tensor's elements are, for LuaJIT FFI access: (address, C type, offset,
         number of dimensions, the buffer to keep alive, then size and stride of up to three
         dimensions). None when the elements cannot be reached that way."""
@@ -778,7 +790,7 @@ class LuaSession:
         geometry = []
         for size, stride in zip(t._size[:3], t._stride[:3]):
             geometry += (size, stride)
-        return (data.ctypes.data, ctype, t._offset, len(t._size), data) + tuple(geometry)
+        return (self._address(data), ctype, t._offset, len(t._size), data) + tuple(geometry)
 
     def _subview(self, parent, offset, *geometry):
         """The select that a lazy sub-tensor proxy stands for (offset 0-based)."""

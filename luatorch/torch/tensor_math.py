@@ -570,21 +570,36 @@ _register("cmod", [("r s T", _binary_tensor("cfmod", np.fmod, _int_fmod))])
 _register("cremainder", [("r s T", _binary_tensor("cremainder", _float_remainder, _int_remainder))])
 
 
-def _int_only(name, ufunc):
+def _integer_only(name, impl):
+    def checked(res, src, other):
+        if _is_float(type(res)):
+            raise TypeError(f"{name} is only supported for integer type tensors")
+        return impl(res, src, other)
+    return checked
+
+
+def _int_ufunc(ufunc):
     def impl(a, b, out):
-        ufunc(a, b, out=out)
-
-    def float_impl(a, b, out, casting=None):
-        raise TypeError(f"{name} is only supported for integer type tensors")
-    return float_impl, impl
+        ufunc(a, b, out=out, casting="unsafe")
+    return impl
 
 
-for _name, _uf in (("bitand", np.bitwise_and), ("bitor", np.bitwise_or), ("bitxor", np.bitwise_xor),
-                   ("lshift", np.left_shift), ("rshift", np.right_shift)):
-    _f, _i = _int_only(_name, _uf)
-    _register(_name, [("r s N", _binary_value(_name, _f, _i))])
-    _f, _i = _int_only("c" + _name, _uf)
-    _register("c" + _name, [("r s T", _binary_tensor("c" + _name, _f, _i))])
+def _float_lshift(a, b, out, casting="unsafe"):
+    # TH on floating types: x * 2^y
+    np.multiply(a, np.power(2.0, b), out=out, casting=casting)
+
+
+def _float_rshift(a, b, out, casting="unsafe"):
+    np.divide(a, np.power(2.0, b), out=out, casting=casting)
+
+
+for _name, _uf in (("bitand", np.bitwise_and), ("bitor", np.bitwise_or), ("bitxor", np.bitwise_xor)):
+    _register(_name, [("r s N", _integer_only(_name, _binary_value(_name, None, _int_ufunc(_uf))))])
+    _register("c" + _name, [("r s T", _integer_only("c" + _name,
+                                                     _binary_tensor("c" + _name, None, _int_ufunc(_uf))))])
+for _name, _uf, _ff in (("lshift", np.left_shift, _float_lshift), ("rshift", np.right_shift, _float_rshift)):
+    _register(_name, [("r s N", _binary_value(_name, _ff, _int_ufunc(_uf)))])
+    _register("c" + _name, [("r s T", _binary_tensor("c" + _name, _ff, _int_ufunc(_uf)))])
 
 
 def _clamp(res, src, lo, hi):

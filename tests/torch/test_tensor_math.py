@@ -636,3 +636,14 @@ def test_apply_keeps_long_precision_and_casts_like_c():
     assert vals(t) == [2**60 + 1, 4]
     t.apply(lambda x: -2.7)
     assert vals(t) == [-2, -2]
+
+
+def test_bitwise_and_shifts():
+    assert vals(torch.lshift(torch.LongTensor([1, 3]), 2)) == [4, 12]
+    assert vals(torch.rshift(T([8]), 1)) == [4]  # floating types: x / 2^y
+    assert vals(torch.bitand(torch.IntTensor([6]), 3)) == [2]
+    assert vals(torch.cbitxor(torch.ByteTensor([5]), torch.ByteTensor([1]))) == [4]
+    res = torch.Tensor()
+    with pytest.raises(TypeError, match="only supported for integer"):
+        torch.bitand(res, T([1]), 1)
+    assert res.dim() == 0

@@ -898,7 +898,7 @@ class _Writer:
         if isinstance(obj, (collections.abc.Mapping, collections.abc.Sequence)):
             return TYPE_TABLE
         if isinstance(obj, LuaFunction):
-            return obj.kind if obj.kind == TYPE_FUNCTION else TYPE_RECUR_FUNCTION
+            return obj.kind  # written back as read: the upvalue layout differs between tags
         if callable(obj) and _function_dumper is not None:
             return TYPE_RECUR_FUNCTION
         return None
@@ -935,7 +935,7 @@ class _Writer:
             if data:
                 enc.chars(data)
         elif tag == TYPE_FUNCTION:
-            self._function_body(dumped)
+            self._function_body(dumped)  # no reference index: written in full every time
         else:
             key = id(obj)
             index = env.write_index.get(key)

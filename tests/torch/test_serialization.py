@@ -658,3 +658,38 @@ def test_versions_from_class_attributes():
         assert b"V 5" in torch.serialize(_point(1, 2))
     finally:
         delattr(Point, "__version")
+
+
+def test_files_from_before_versions_name_the_class_first():
+    import struct
+
+    # Torch7 before versioning wrote the class name where "V n" now stands
+    name = b"torch.DoubleStorage"
+    raw = struct.pack("<iii", 4, 1, len(name)) + name + struct.pack("<q", 2) + struct.pack("<dd", 1.5, 2)
+    assert torch.deserialize(raw).tolist() == [1.5, 2]
+
+
+@pytest.mark.parametrize("tag", [6, 7])
+def test_legacy_function_tags(tag):
+    import struct
+
+    code = b"\x1bLJ"
+    table_index = 1 if tag == 6 else 2  # a tag-6 function takes no reference index itself
+    body = struct.pack("<i", len(code)) + code + struct.pack("<iiii", 3, table_index, 1, 1) + struct.pack("<d", 1) \
+        + struct.pack("<id", 1, 42)  # upvalues {42}
+    raw = struct.pack("<i", tag) + (b"" if tag == 6 else struct.pack("<i", 1)) + body
+    with pytest.raises(SerializationError, match="allow_functions"):
+        torch.deserialize(raw)
+    fn = torch.deserialize(raw, allow_functions=True)
+    assert fn.bytecode == code and fn.upvalues == [42] and fn.kind == tag
+    assert torch.serialize(fn)[:-1] == raw
+
+
+def test_custom_read_methods_on_disk_files(tmp_path):
+    obj = Packed.__new__(Packed)
+    obj.values, obj.extra = [4.0], "x"
+    for fmt in ("binary", "ascii"):
+        path = str(tmp_path / f"p.{fmt}.t7")
+        torch.save(path, {"p": obj, "after": 7}, fmt)
+        back = torch.load(path, fmt)
+        assert back["p"].values == [4.0] and back["p"].extra == "x" and back["after"] == 7

@@ -18,6 +18,7 @@ import numpy as np
 
 from .torch import classes, serialization
 from .torch.printing import lua_number_str
+from .torch.file import FileError
 from .torch.serialization import LuaFunction, SerializationError, T7Object
 from .torch.storage import Storage
 from .torch.tensor import Tensor
@@ -241,7 +242,7 @@ def main(argv=None):
 def _run(args):
     try:
         obj = read_file(args.file, args.format)
-    except (SerializationError, OSError, ValueError) as e:
+    except (SerializationError, FileError, OSError, ValueError) as e:
         print(f"luatorch t7: {e}", file=sys.stderr)
         return 1
     if args.command == "inspect":

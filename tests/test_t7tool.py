@@ -86,6 +86,8 @@ def test_convert_all_tensors_keeps_views_and_skips_duplicates(tmp_path):
 
 def test_errors_exit_non_zero(tmp_path, capsys):
     assert t7tool.main(["inspect", str(tmp_path / "missing.t7")]) == 1
+    assert t7tool.main(["inspect", str(tmp_path)]) == 1  # a directory
+    assert "cannot open" in capsys.readouterr().err
     bad = tmp_path / "bad.t7"
     bad.write_bytes(open(fixture("mlp"), "rb").read()[:300])  # noqa: SIM115
     assert t7tool.main(["inspect", str(bad)]) == 1

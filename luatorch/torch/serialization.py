@@ -1091,8 +1091,11 @@ def save(filename, obj, format=None, referenced=None, *, long_size=None):
 def _sniff_format(path):
     """'ascii' when the file starts as Torch7's ascii format does (a type tag line), else 'binary'.
     A binary file starts with a 4-byte tag 0-8, never with a digit and a newline."""
-    with open(path, "rb") as fh:
-        head = fh.read(4)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return "binary"  # opening it again reports the problem in Torch7's words
     return "ascii" if re.match(rb"^\s*[0-9]+\s", head) else "binary"
 
 

@@ -55,6 +55,14 @@ from .normalization import (
     SpatialCrossMapLRN,
     VolumetricBatchNormalization,
 )
+from .padding import (
+    PixelShuffle,
+    SpatialReflectionPadding,
+    SpatialReplicationPadding,
+    SpatialUpSamplingBilinear,
+    SpatialUpSamplingNearest,
+    SpatialZeroPadding,
+)
 from .pooling import (
     SpatialAdaptiveAveragePooling,
     SpatialAdaptiveMaxPooling,

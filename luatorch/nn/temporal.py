@@ -287,7 +287,7 @@ class TemporalRowConvolution(Module):
         if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
             self.gradBias._a[...] += scale * g.sum(axis=(0, 1))
 
-    def type(self, type=None, tensorCache=None):  # noqa: A002 - Torch7's name
+    def type(self, type=None, tensorCache=None):
         for name in ("finput", "fgradInput"):
             if getattr(self, name, None) is not None:
                 getattr(self, name).set()

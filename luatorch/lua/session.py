@@ -47,9 +47,16 @@ _DTYPE_CTYPES = {
 
 
 def glue_dir():
-    """The folder holding the Lua-side glue (bridge.lua, prelude.lua)."""
+    """The folder holding the Lua-side glue (bridge.lua, prelude.lua): the source tree's lua/
+    (editable installs), else <prefix>/share/luatorch/lua (wheels install it there)."""
+    import sysconfig
+
     here = Path(__file__).resolve().parent
-    for candidate in (here / "glue", here.parent.parent / "lua"):
+    candidates = [here.parent.parent / "lua"]
+    for prefix in (sysconfig.get_path("data"), sys.prefix, sys.base_prefix):
+        if prefix:
+            candidates.append(Path(prefix) / "share" / "luatorch" / "lua")
+    for candidate in candidates:
         if (candidate / "bridge.lua").is_file():
             return candidate
     raise FileNotFoundError("luatorch: the Lua glue (bridge.lua) is not installed")

@@ -613,7 +613,10 @@ class _Reader:
                 return obj
             raise dec.error(f"unknown Torch class <{class_name}> (load the package that defines it "
                             "first, or pass unknown_classes='keep' to inspect the file)", start)
-        obj = cls.__new__(cls)
+        try:
+            obj = cls.__new__(cls)
+        except Exception as e:  # noqa: BLE001 - any failure of a class is reported with the file
+            raise dec.error(f"cannot create a <{class_name}> without its constructor: {e}", start) from e
         self._register(index, obj)
         read = getattr(cls, "read", None)
         if callable(read):
@@ -627,6 +630,11 @@ class _Reader:
                     read(obj, self.file, vnum)
                 else:
                     read(obj, self.file)
+            except (SerializationError, FileError):
+                raise
+            except Exception as e:  # noqa: BLE001 - the class's own reader met data it rejects
+                raise dec.error(f"the read method of <{class_name}> failed: {type(e).__name__}: {e}",
+                                start) from e
             finally:
                 env.options = saved
                 env.fields_next = False

@@ -693,3 +693,17 @@ def test_custom_read_methods_on_disk_files(tmp_path):
         torch.save(path, {"p": obj, "after": 7}, fmt)
         back = torch.load(path, fmt)
         assert back["p"].values == [4.0] and back["p"].extra == "x" and back["after"] == 7
+
+
+class Picky(classes.TorchObject):
+    __typename__ = "test_serialization.Picky"
+
+    def read(self, f, version):
+        raise ValueError("bad data")
+
+
+def test_a_failing_read_method_is_reported_with_the_file():
+    obj = Picky.__new__(Picky)
+    with pytest.raises(SerializationError, match=r"byte offset 0: the read method of <test_serialization.Picky> "
+                                                 "failed: ValueError: bad data"):
+        torch.deserialize(torch.serialize(obj))

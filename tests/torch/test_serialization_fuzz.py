@@ -18,6 +18,11 @@ from luatorch.torch.serialization import SerializationError
 
 T7_DIR = os.environ.get("LUATORCH_T7_FIXTURES", "/work/shared/t7")
 
+try:  # with nn's classes registered, modules load as themselves (their read methods run too)
+    import luatorch.nn  # noqa: F401
+except ImportError:
+    pass
+
 
 def load_fixtures():
     out = []

@@ -306,6 +306,7 @@ class Emitter:
         text = c.text
         if c.block:
             lines = text.strip("\n").split("\n")
+            lines[0] = lines[0].strip()
             return [cst.EmptyLine(comment=cst.Comment(("# " + l.rstrip()) if l.strip() else "#"))
                     for l in lines]
         t = text.rstrip()
@@ -669,6 +670,8 @@ class Emitter:
     def _else_line(self, s):
         if s.orelse is None:
             return None
+        if getattr(s.orelse, "else_line", None):
+            return s.orelse.else_line
         if s.orelse.stmts:
             return s.orelse.stmts[0].line
         return s.orelse.line or None

@@ -13,6 +13,7 @@ from . import luaast as A
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_lua.language())
 _PARSER = tree_sitter.Parser(_LANGUAGE)
+_COMMENTS = tree_sitter.Query(_LANGUAGE, "(comment) @comment")
 
 
 class LuaSyntaxError(Exception):
@@ -76,14 +77,14 @@ class Lowering:
         return {"line": node.start_point[0] + 1, "end_line": node.end_point[0] + 1}
 
     def named(self, node):
-        """Named children, with comments taken out into self.comments."""
-        out = []
-        for c in node.named_children:
-            if c.type == "comment":
-                self.comment(c)
-            else:
-                out.append(c)
-        return out
+        """Named children except comments (collected for the whole tree by ``all_comments``)."""
+        return [c for c in node.named_children if c.type != "comment"]
+
+    def all_comments(self, root):
+        """Every comment in the file, wherever the grammar hangs it, in source order."""
+        found = tree_sitter.QueryCursor(_COMMENTS).captures(root).get("comment", [])
+        for c in sorted(found, key=lambda n: n.start_byte):
+            self.comment(c)
 
     def comment(self, node):
         content = node.child_by_field_name("content")
@@ -102,11 +103,10 @@ class Lowering:
         for c in root.named_children:
             if c.type == "hash_bang_line":
                 hashbang = self.text(c)
-            elif c.type == "comment":
-                self.comment(c)
-            else:
+            elif c.type != "comment":
                 stmts.extend(self.statement(c))
         body = A.Block(stmts=stmts, line=1)
+        self.all_comments(root)
         return A.Chunk(body=body, comments=self.comments, hashbang=hashbang, line=1)
 
     def block(self, node):
@@ -153,6 +153,7 @@ class Lowering:
                                     self.block(alt.child_by_field_name("consequence"))))
                 else:
                     orelse = self.block(alt.child_by_field_name("body"))
+                    orelse.else_line = alt.start_point[0] + 1
             return [A.If(clauses=clauses, orelse=orelse, **p)]
         if t == "for_statement":
             clause = n.child_by_field_name("clause")

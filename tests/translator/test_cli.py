@@ -1,0 +1,135 @@
+"""``luatorch translate`` (``translator.cli.main``): files, directories with local modules,
+stdin, syntax errors, TODO reporting and exit codes, ``--check`` and the line map."""
+
+import io
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from translator.cli import main
+
+
+def run_cli(argv, stdin=""):
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
+    try:
+        code = main(argv)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = old
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_stdin_to_stdout():
+    code, out, err = run_cli([], "local x = 1 + 2\nprint(x)\n")
+    assert code == 0, err
+    assert out == "x = 1 + 2\nprint(x)\n"
+
+
+def test_file_to_file(tmp_path):
+    src = tmp_path / "a.lua"
+    src.write_text("print('hi')\n")
+    code, _, err = run_cli([str(src), "-o", str(tmp_path / "a.py")])
+    assert code == 0, err
+    assert (tmp_path / "a.py").read_text() == 'print("hi")\n'
+
+
+def test_syntax_error_is_located(tmp_path):
+    src = tmp_path / "bad.lua"
+    src.write_text("local x = 1\nlocal y = = 2\n")
+    code, _, err = run_cli([str(src)])
+    assert code == 2
+    assert f"{src}:2:11: syntax error near '='" in err
+
+
+def test_missing_end_is_reported(tmp_path):
+    src = tmp_path / "bad.lua"
+    src.write_text("if x then\n  y = 1\n")
+    code, _, err = run_cli([str(src)])
+    assert code == 2
+    assert str(src) + ":1:" in err
+
+
+def test_todo_is_marked_reported_and_fails_unless_allowed(tmp_path):
+    src = tmp_path / "t.lua"
+    src.write_text("local t = setmetatable({}, {})\nprint(1)\n")
+    out = tmp_path / "t.py"
+    code, _, err = run_cli([str(src), "-o", str(out)])
+    assert code == 3
+    assert f"{src}:1: TODO(translate): setmetatable" in err
+    assert "# TODO(translate): setmetatable" in out.read_text()
+    code, _, _ = run_cli([str(src), "-o", str(out), "--allow-todo"])
+    assert code == 0
+
+
+def test_directory_with_local_module(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "util.lua").write_text("function double(x) return 2 * x end\n")
+    (tmp_path / "main.lua").write_text("require 'lib.util'\nprint(double(21))\n")
+    out = tmp_path / "py"
+    code, _, err = run_cli([str(tmp_path), "-o", str(out)])
+    assert code == 0, err
+    assert (out / "lib" / "util.py").exists()
+    main_py = (out / "main.py").read_text()
+    assert "from lib.util import *" in main_py
+    run = subprocess.run([sys.executable, "main.py"], cwd=out, capture_output=True, text=True,
+                         check=False)
+    assert run.stdout.strip() == "42", run.stderr
+
+
+def test_file_translation_follows_local_requires(tmp_path):
+    (tmp_path / "helpers.lua").write_text("function greet(n) return 'hello ' .. n end\n")
+    (tmp_path / "main.lua").write_text("require 'helpers'\nprint(greet('you'))\n")
+    out = tmp_path / "out"
+    code, _, err = run_cli([str(tmp_path / "main.lua"), "-o", str(out / "main.py")])
+    assert code == 0, err
+    assert (out / "helpers.py").exists()
+
+
+def test_line_map_file(tmp_path):
+    src = tmp_path / "m.lua"
+    src.write_text("-- doc\n\nlocal a = 1\n\nlocal b = {\n  a,\n  2,\n}\nprint(#b)\n")
+    out = tmp_path / "m.py"
+    code, _, err = run_cli([str(src), "-o", str(out), "--map"])
+    assert code == 0, err
+    lines = out.read_text().split("\n")
+    mapping = {int(k): v for k, v in json.loads((tmp_path / "m.py.map.json").read_text())["lines"].items()}
+    assert lines[[k for k, v in mapping.items() if v == 3][0] - 1] == "a = 1"
+    assert mapping[lines.index("print(len(b))") + 1] == 9
+
+
+def test_check_reports_agreement(tmp_path, th):
+    src = tmp_path / "ok.lua"
+    src.write_text("for i = 1, 3 do print(i, i / 2) end\nprint(('x'):rep(3))\n")
+    code, _, err = run_cli([str(src), "--check", "--th", str(th)])
+    assert code == 0, err
+    assert "outputs agree" in err
+
+
+def test_check_maps_a_python_error_to_the_lua_line(tmp_path, th):
+    src = tmp_path / "boom.lua"
+    src.write_text(textwrap.dedent("""\
+        local t = {1, 2}
+
+        print(t[1] + nil)
+        """))
+    code, _, err = run_cli([str(src), "--check", "--th", str(th)])
+    assert code == 1
+    assert f"(lua: {src}:3)" in err
+
+
+def test_module_command_runs(tmp_path):
+    src = tmp_path / "a.lua"
+    src.write_text("print(1)\n")
+    run = subprocess.run([sys.executable, "-m", "translator", str(src)], capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 0 and run.stdout == "print(1)\n"
+
+
+@pytest.mark.parametrize("argv", [["/no/such/file.lua"]])
+def test_missing_file(argv):
+    code, _, err = run_cli(argv)
+    assert code == 2 and "no such file" in err

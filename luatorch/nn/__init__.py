@@ -128,6 +128,19 @@ from .spatial import (
     SpatialDilatedConvolution,
     SpatialFullConvolution,
 )
+from .spatial_misc import (
+    SpatialClassNLLCriterion,
+    SpatialConvolutionLocal,
+    SpatialConvolutionMap,
+    SpatialDepthWiseConvolution,
+    SpatialDropout,
+    SpatialLogSoftMax,
+    SpatialLPPooling,
+    SpatialSoftMax,
+    SpatialSubSampling,
+    VolumetricDropout,
+    tables,
+)
 from .table import (
     CAddTable,
     CDivTable,

@@ -202,7 +202,15 @@ class BCECriterion(Criterion):
     def updateOutput(self, input, target):
         x, y = _check_same(self, input, target)
         eps = self.eps
-        ll = y * np.log(x + eps) + (1 - y) * np.log(1 - x + eps)
+        # y log(x + eps) + (1 - y) log(1 - x + eps), with two temporaries
+        ll = np.add(x, eps)
+        np.log(ll, out=ll)
+        ll *= y
+        other = np.subtract(1.0, x)
+        other += eps  # (1 - x) + eps, in Torch7's order
+        np.log(other, out=other)
+        other *= 1 - y
+        ll += other
         w = self._w(x)
         if w is not None:
             ll = ll * w
@@ -219,8 +227,11 @@ class BCECriterion(Criterion):
         self.gradInput.resize(input._size)
         g = self.gradInput._a
         # -(y - x) / ((1 - x + eps) (x + eps)), written into the reused buffer
+        denom = np.subtract(1.0, x)
+        denom += eps
+        denom *= x + eps
         np.subtract(x, y, out=g)
-        g /= (1 - x + eps) * (x + eps)
+        g /= denom
         if w is not None:
             g *= w
         if self.sizeAverage:
@@ -269,12 +280,10 @@ class ClassNLLCriterion(Criterion):
         x = input._a.reshape(-1, input._size[-1])
         n_classes = x.shape[1]
         t = _class_targets(self, input, target, x.shape[0])
-        ignored = t == self.ignoreIndex - 1
-        if ignored.any():
-            rows = np.nonzero(~ignored)[0]
-            t = t[rows]
-        else:
-            rows = np.arange(x.shape[0])
+        rows = np.arange(x.shape[0])
+        if t.size and (self.ignoreIndex >= 1 or t.min() < 0):  # some targets may be ignored
+            keep = t != self.ignoreIndex - 1
+            rows, t = rows[keep], t[keep]
         if t.size and (t.min() < 0 or t.max() >= n_classes):
             bad = t[(t < 0) | (t >= n_classes)][0] + 1
             raise IndexError(f"{typename(self)}: target {int(bad)} out of range (input has {n_classes} classes)")

@@ -18,8 +18,24 @@
 local py = ...
 local type, select, rawget, rawset, next, error, tostring, tonumber, pcall, xpcall =
    type, select, rawget, rawset, next, error, tostring, tonumber, pcall, xpcall
-local setmetatable, getmetatable, unpack, floor = setmetatable, getmetatable, unpack, math.floor
-local newproxy = newproxy
+local setmetatable, getmetatable, floor = setmetatable, getmetatable, math.floor
+local unpack = unpack or table.unpack
+
+-- Lua 5.2+ have no newproxy (and honour __len on tables): proxies are tables there.
+local newproxy = newproxy or function(proto)
+   if proto == true then return setmetatable({}, {}) end
+   return setmetatable({}, getmetatable(proto))
+end
+
+-- An object whose collection calls fn (a userdata in 5.1/LuaJIT, a table in 5.2+).
+local function gc_sentinel(fn)
+   if _G.newproxy then
+      local u = _G.newproxy(true)
+      getmetatable(u).__gc = fn
+      return u
+   end
+   return setmetatable({}, {__gc = fn})
+end
 
 local has_ffi, ffi = pcall(require, 'ffi')
 if not has_ffi then ffi = nil end
@@ -289,8 +305,8 @@ local function bind_list(p, name, list, key)
    local e = t and bound[t]
    if e == nil or e.key ~= key then
       t = {}
-      e = {list = list, key = key, gc = newproxy(true)}
-      getmetatable(e.gc).__gc = function() dead_keys[#dead_keys + 1] = key end
+      e = {list = list, key = key,
+           gc = gc_sentinel(function() dead_keys[#dead_keys + 1] = key end)}
       fc[name] = t
       bound[t] = e
       local set = bykey[key]
@@ -344,6 +360,8 @@ B.function_stub = function_stub
 -- Python -> Lua calls (callbacks): arguments arrive as (tag, value) pairs, results leave
 -- unwrapped. A Lua error comes back as (false, error value, traceback).
 local function pack(...) return {n = select('#', ...), ...} end
+-- Lua 5.1's xpcall takes no arguments for the function (LuaJIT's and 5.2+'s do)
+local xpcall_passes_args = select(2, xpcall(function(a) return a end, function() end, true)) == true
 
 local function traceback_of(err)
    local tb = clean_traceback(debug.traceback('', 2))
@@ -355,7 +373,12 @@ function B.callin(fn, n, ...)
    local args = {}
    for i = 1, n do args[i] = wrapv(a[2 * i - 1], a[2 * i]) end
    epoch = epoch + 1
-   local r = pack(xpcall(fn, traceback_of, unpack(args, 1, n)))
+   local r
+   if xpcall_passes_args then
+      r = pack(xpcall(fn, traceback_of, unpack(args, 1, n)))
+   else
+      r = pack(xpcall(function() return fn(unpack(args, 1, n)) end, traceback_of))
+   end
    local rn = r.n
    if not r[1] then
       local e = r[2]

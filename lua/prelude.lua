@@ -9,7 +9,11 @@ local P = {}
 local U, post = B.U, B.post
 local write, write_err = py.write, py.write_err
 local type, tostring, select, next, pcall, xpcall = type, tostring, select, next, pcall, xpcall
-local concat, unpack = table.concat, unpack
+local concat = table.concat
+-- Torch7 scripts are Lua 5.1 (LuaJIT): give them its names on the newer runtimes too
+unpack = unpack or table.unpack
+loadstring = loadstring or load
+local unpack, loadstring = unpack, loadstring
 
 ---------------------------------------------------------------------------------------------
 -- Output goes through Python's sys.stdout, so Lua and Python output stay in order.
@@ -73,7 +77,7 @@ local function python_package(name)
 end
 P.python_package = python_package
 
-table.insert(package.loaders, 2, function(name)
+table.insert(package.loaders or package.searchers, 2, function(name)
    local m = python_package(name)
    if m == nil then m = fallbacks[name] end
    if m ~= nil then
@@ -521,9 +525,9 @@ function P.set_arg(a0, exe, ...)
    local t = {...}
    t[0] = a0
    t[-1] = exe
-   arg = t
+   _G.arg = t  -- not `arg =`: in Lua 5.1 a vararg function has a local named arg
 end
 
-arg = {[0] = argv0}
+_G.arg = {[0] = argv0}
 
 return P

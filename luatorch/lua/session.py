@@ -286,7 +286,7 @@ class LuaSession:
         })
         self._py = py
         bridge_src = (glue / "bridge.lua").read_text()
-        loader = self.lua.eval("function(src, name) return assert(loadstring(src, name)) end")
+        loader = self.lua.eval("function(src, name) return assert((loadstring or load)(src, name)) end")
         self._B = loader(bridge_src, "@" + str(glue / "bridge.lua"))(py)
         B = self._B
         self._callin = B.callin

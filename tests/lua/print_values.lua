@@ -1,7 +1,7 @@
 -- trepl's print: plain values tab-separated (with a trailing tab), numbers as LuaJIT's %.14g,
 -- plain tables recursively (4 levels at most), print() alone writes nothing.
 print(1, 2.5, 'text', true, nil, false)
-print(4/2, 1e15, 1e16, -0.0, 0.1 + 0.2, 2^53, 1/0, -1/0)
+print(4/2, 1e15, 1e16, -0.0, 0.1 + 0.2, 2^53, math.huge, -math.huge)
 print('a' .. 1)
 print({})
 print({1, 2, {3}})

@@ -18,11 +18,12 @@ HERE = Path(__file__).resolve().parent
 SNIPPETS = sorted(HERE.glob("*.lua"))
 
 
+@pytest.mark.parametrize("runtime", ["luajit", "5.1"])  # 5.1: no FFI, the Python paths
 @pytest.mark.parametrize("script", SNIPPETS, ids=[p.stem for p in SNIPPETS])
-def test_snippet(script, monkeypatch):
+def test_snippet(script, runtime, monkeypatch):
     monkeypatch.chdir(HERE)
     out = io.StringIO()
-    session = LuaSession(stdout=out)
+    session = LuaSession(lua=runtime, stdout=out)
     try:
         session.run_file(script.name, ["first", "second"])
     except LuaError as e:

@@ -75,6 +75,7 @@ LEGACY_TYPE_RECUR_FUNCTION = 7
 TYPE_RECUR_FUNCTION = 8
 _TAG_NAMES = {0: "nil", 1: "number", 2: "string", 3: "table", 4: "torch object", 5: "boolean",
               6: "function", 7: "function", 8: "function"}
+_INDEX_WHAT = {tag: f"the reference index of a {name}" for tag, name in _TAG_NAMES.items()}
 
 # Deepest nesting of tables/objects accepted (deeper input is corrupt or hostile).
 MAX_DEPTH = 10000
@@ -192,12 +193,17 @@ class _Decoder:
     def __init__(self, f):
         self.file = f
 
+    @staticmethod
+    def text(what):
+        """``what`` given as a string, or as a tuple of parts joined only when an error needs it."""
+        return what if isinstance(what, str) else "".join(what)
+
     def error(self, message, offset=None):
         return SerializationError(f"{self.file.where(self.tell() if offset is None else offset)}: {message}")
 
     def truncated(self, what, need, offset):
         more = f" ({need} more bytes)" if need is not None else ""
-        return self.error(f"expected {what}{more}, but the file ends there "
+        return self.error(f"expected {self.text(what)}{more}, but the file ends there "
                           "(truncated, or not a Torch7 file in this format)", offset)
 
 
@@ -259,6 +265,17 @@ class _BufferDecoder(_Decoder):
         self.pos = pos + n
         return bytes(self.buf[pos : pos + n])
 
+    def string(self, what):
+        """A length-prefixed string (the hot path of field names), checked as _count does."""
+        pos = self.pos
+        buf = self.buf
+        if pos + 4 <= len(buf):
+            n = self.s_int.unpack_from(buf, pos)[0]
+            if 0 <= n <= len(buf) - pos - 4:
+                self.pos = pos + 4 + n
+                return bytes(buf[pos + 4 : pos + 4 + n])
+        return None  # let the general path report the problem
+
     def array(self, kind, n, what):
         if kind == "Half":
             dtype, want = np.dtype(self.order + "f2"), np.dtype(np.float32)
@@ -305,10 +322,10 @@ class _FileDecoder(_Decoder):
         try:
             arr, count = self.file._read_array(kind, n)
         except FileError as e:
-            raise self.error(f"expected {what}: {e}", start) from None
+            raise self.error(f"expected {self.text(what)}: {e}", start) from None
         if count != n:
             raise self.truncated(what, None, start) if count == 0 else self.error(
-                f"expected {what}: read {count} values instead of {n} (truncated file?)", start)
+                f"expected {self.text(what)}: read {count} values instead of {n} (truncated file?)", start)
         return arr
 
     def int(self, what):
@@ -368,9 +385,9 @@ class _AsciiBufferDecoder(_Decoder):
         try:
             value = int(token)
         except ValueError:
-            raise self.error(f"expected {what} (an integer), found {token[:40]!r}", start) from None
+            raise self.error(f"expected {self.text(what)} (an integer), found {token[:40]!r}", start) from None
         if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
-            raise self.error(f"expected {what}, found {value}, out of range", start)
+            raise self.error(f"expected {self.text(what)}, found {value}, out of range", start)
         self.pos = end
         return value
 
@@ -396,7 +413,7 @@ class _AsciiBufferDecoder(_Decoder):
         try:
             value = float(token)
         except ValueError:
-            raise self.error(f"expected {what} (a number), found {token[:40]!r}", start) from None
+            raise self.error(f"expected {self.text(what)} (a number), found {token[:40]!r}", start) from None
         self.pos = end
         self._after()
         return value
@@ -502,7 +519,7 @@ class _Reader:
             try:
                 if tag == TYPE_FUNCTION:
                     return self._function(None, tag)
-                index = dec.int(f"the reference index of a {_TAG_NAMES[tag]}")
+                index = dec.int(_INDEX_WHAT[tag])
                 objects = self.env.read_objects
                 if not self.env.force and index in objects:
                     obj = objects[index]
@@ -519,18 +536,23 @@ class _Reader:
         raise dec.error(f"unknown object type tag {tag} (expected 0-8: a Torch7 object; "
                         "is the file corrupt, or in the other format, binary/ascii?)", start)
 
-    def _count(self, what, per_item):
+    def _count(self, what, per_item, prefix=""):
         """A non-negative count that the rest of the file can hold."""
         dec = self.dec
         start = dec.tell()
-        n = dec.int(what)
+        n = dec.int((prefix, what) if prefix else what)
         remaining = dec.remaining()
         if n < 0 or (remaining is not None and n * per_item > remaining):
-            raise dec.error(f"{what} is {n}, but only {remaining} bytes follow (corrupt file)", start)
+            raise dec.error(f"{prefix}{what} is {n}, but only {remaining} bytes follow (corrupt file)", start)
         return n
 
     def _string_bytes(self, what):
-        n = self._count(f"the length of {what}", 1)
+        fast = getattr(self.dec, "string", None)
+        if fast is not None:
+            data = fast(what)
+            if data is not None:
+                return data
+        n = self._count(what, 1, "the length of ")
         return self.dec.chars(n, what) if n else b""
 
     def _register(self, index, obj):
@@ -583,22 +605,15 @@ class _Reader:
     def _torch(self, index, start):
         dec = self.dec
         version = self._string_bytes("the version string of a Torch object")
-        m = re.match(rb"^V (.*)$", version, re.DOTALL)
-        vnum = None
-        if m:
-            try:
-                vnum = _number(float(m.group(1)))
-            except ValueError:
-                vnum = None
+        vnum = _version_number(version)
         if vnum is None:
             class_name, vnum = version, 0  # a file from before Torch7 had versions
         else:
             class_name = self._string_bytes("the class name of a Torch object")
-        class_name = class_name.decode("utf-8", "replace")
-        kind = _tensor_kind(class_name)
-        if kind is not None:
-            return self._tensor(index, kind, class_name)
-        kind = _storage_kind(class_name)
+        class_name, tensor_kind, storage_kind = _class_info(class_name)
+        if tensor_kind is not None:
+            return self._tensor(index, tensor_kind, class_name)
+        kind = storage_kind
         if kind is not None:
             arr = self._storage_data(kind, class_name)
             obj = arr if self.numpy else STORAGE_CLASSES[_cpu_kind(kind)](arr)
@@ -626,7 +641,10 @@ class _Reader:
             env.fields_next = True
             dec.sync_out()
             try:
-                if _accepts_version(read):
+                accepts = _ACCEPTS_VERSION.get(read)
+                if accepts is None:
+                    accepts = _ACCEPTS_VERSION[read] = _accepts_version(read)
+                if accepts:
                     read(obj, self.file, vnum)
                 else:
                     read(obj, self.file)
@@ -734,6 +752,38 @@ class _Reader:
                 self._register(index, live)
             return live
         return fn
+
+
+_VERSIONS = {}
+_CLASS_INFO = {}
+_ACCEPTS_VERSION = {}
+
+
+def _version_number(version):
+    """The number in a version string ``b"V 1"``, or None (cached: files repeat a few)."""
+    if version not in _VERSIONS:
+        m = re.match(rb"^V (.*)$", version, re.DOTALL)
+        vnum = None
+        if m:
+            try:
+                vnum = _number(float(m.group(1)))
+            except ValueError:
+                vnum = None
+        if len(_VERSIONS) < 1000:
+            _VERSIONS[version] = vnum
+        return vnum
+    return _VERSIONS[version]
+
+
+def _class_info(raw_name):
+    """(class name, tensor kind or None, storage kind or None) of a class name read from a file."""
+    info = _CLASS_INFO.get(raw_name)
+    if info is None:
+        name = raw_name.decode("utf-8", "replace")
+        info = (name, _tensor_kind(name), _storage_kind(name))
+        if len(_CLASS_INFO) < 10000:
+            _CLASS_INFO[raw_name] = info
+    return info
 
 
 def _cpu_kind(kind):

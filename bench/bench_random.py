@@ -14,7 +14,7 @@ from luatorch import torch
 N = 1_000_000
 
 
-def best_of(fn, repeat=5):
+def best_of(fn, repeat=7):
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -157,22 +157,27 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
         return view
 
     def _resize(self, size, stride=None):
-        for s in size:
-            if s < 0:
-                raise ValueError(f"invalid size {s} in {tuple(size)}")
-        if any(s == 0 for s in size):
+        size = tuple(size)
+        if size and min(size) <= 0:
+            if min(size) < 0:
+                raise ValueError(f"invalid size {min(size)} in {size}")
             size = ()  # Torch7 has no zero-sized dimensions: such a tensor is empty
         if stride is None or len(stride) != len(size):
             stride = _contiguous_strides(size)
-        needed = 0
-        if size:
-            needed = self._offset + 1 + sum((s - 1) * st for s, st in zip(size, stride))
-        if self._storage is None:
+            count = 1
+            for s in size:
+                count *= s
+            needed = self._offset + count if size else 0
+        else:
+            stride = tuple(stride)
+            needed = self._offset + 1 + sum((s - 1) * st for s, st in zip(size, stride)) if size else 0
+        storage = self._storage
+        if storage is None:
             self._storage = self.storage_class(needed)
-        elif needed > self._storage.size():
-            self._storage.resize(needed)
-        self._size = tuple(size)
-        self._stride = tuple(stride)
+        elif needed > storage.data.shape[0]:
+            storage.resize(needed)
+        self._size = size
+        self._stride = stride
         self._view = None
         return self
 

@@ -15,10 +15,17 @@ Every value is written as a type tag (an Int) and then its content:
 Python values map as: None <-> nil; bool <-> boolean; int/float <-> number (a number read
 back is an ``int`` when it is integral and exactly representable, so sizes, counts and indices
 stay ints); str/bytes <-> string (read back as ``str`` when UTF-8); a table whose keys are
-exactly 1..n <-> list (lists, tuples and any Sequence are written as array tables), other
-tables <-> dict (any Mapping); Torch objects <-> instances of the registered class of that
-name (created without ``__init__``, fields set in ``__dict__``; class attribute
-``__nonpersistent__`` names fields not written). numpy arrays are written as tensors.
+exactly 1..n, and an empty table, <-> list (lists, tuples and any Sequence are written as array
+tables), other tables <-> dict (any Mapping; entries written in its order, so a file read and
+written back is byte-identical); Torch objects <-> instances of the registered class of that
+name (created without ``__init__``; a class ``read(file, version)`` / ``write(file)`` method
+is used when it has one, else the fields are set in ``__dict__``; class attribute
+``__nonpersistent__`` names fields not written, ``__version`` the version written). numpy
+arrays are written as tensors. Torch7's Cuda and Half tensors load as CPU Float (etc.) tensors.
+
+Bad input (truncation, corrupt tags, sizes the rest of the file cannot hold, unknown classes)
+raises SerializationError naming the file, the byte offset and what was expected; counts are
+checked against the bytes left before anything is allocated.
 """
 
 import collections.abc

@@ -207,56 +207,63 @@ sys_.OS = 'linux'
 sys_.COLORS = setmetatable({}, {__index = function() return '' end})
 fallbacks.sys = sys_
 
--- xlua
+-- xlua: progress bar as xlua draws it (bar, ETA or total time, step time, current/goal)
 local xlua_ = {}
 do
-   local bar_width = 60
-   local start_time, last_time, last_shown = nil, nil, -1
-   local function fmt_time(s)
-   local ms = math.floor(s * 1000 + 0.5)
-      if ms < 1000 then return ms .. 'ms' end
-      local secs = math.floor(s)
-      local d = math.floor(secs / 86400); secs = secs - d * 86400
-      local h = math.floor(secs / 3600); secs = secs - h * 3600
-      local m = math.floor(secs / 60); secs = secs - m * 60
-      local out = ''
-      if d > 0 then out = out .. d .. 'D' end
-      if h > 0 then out = out .. h .. 'h' end
-      if m > 0 then out = out .. m .. 'm' end
-      return out .. secs .. 's'
+   -- at most two units, as xlua.formatTime: 1D2h, 3m4s, 5s120ms, 0ms
+   function xlua_.formatTime(seconds)
+      local total = math.floor(seconds * 1000 + 0.5)
+      local parts = {
+         {math.floor(total / 86400000), 'D'}, {math.floor(total / 3600000) % 24, 'h'},
+         {math.floor(total / 60000) % 60, 'm'}, {math.floor(total / 1000) % 60, 's'},
+         {total % 1000, 'ms'},
+      }
+      local out, used = '', 0
+      for _, p in ipairs(parts) do
+         if p[1] > 0 and used < 2 then out = out .. p[1] .. p[2]; used = used + 1 end
+      end
+      if out == '' then out = '0ms' end
+      return out
    end
+   local term_length = math.min(tonumber(os.getenv('COLUMNS') or '') or 80, 120)
+   local done_bar, previous = true, -1
+   local start_time, first_index
    function xlua_.progress(current, goal)
-      local now = py.clock()
-      if start_time == nil or current < last_shown or last_shown == -1 then
-         start_time, last_time = now, now
-      end
-      local step = now - last_time
-      last_time = now
-      local frac = goal > 0 and current / goal or 1
-      if frac > 1 then frac = 1 end
-      local done = math.floor(frac * bar_width)
-      local counter = ' ' .. current .. '/' .. goal .. ' '
-      local bar = {}
-      for i = 1, bar_width do
-         if i <= done then bar[i] = '=' elseif i == done + 1 then bar[i] = '>' else bar[i] = '.' end
-      end
-      local barstr = concat(bar)
-      local mid = math.floor((bar_width - #counter) / 2)
-      barstr = barstr:sub(1, mid) .. counter .. barstr:sub(mid + #counter + 1)
-      local elapsed = now - start_time
-      local tail
-      if current >= goal then
-         tail = 'Tot: ' .. fmt_time(elapsed)
+      local bar_length = term_length - 34
+      local percent = math.floor(current * bar_length / goal)
+      local parts = {}
+      if done_bar and (previous == -1 or percent < previous) then
+         done_bar = false
+         start_time, first_index = py.clock(), current
       else
-         local eta = frac > 0 and elapsed / frac - elapsed or 0
-         tail = 'ETA: ' .. fmt_time(eta)
+         parts[#parts + 1] = '\r'
       end
-      io.write(' [' .. barstr .. '] ' .. tail .. ' | Step: ' .. fmt_time(step) .. '\r')
-      last_shown = current
-      if current >= goal then
-         io.write('\n')
-         start_time, last_shown = nil, -1
+      previous = percent
+      local bar = {' ['}
+      for i = 1, bar_length do
+         bar[#bar + 1] = (i < percent) and '=' or (i == percent and '>' or '.')
       end
+      bar[#bar + 1] = '] '
+      parts[#parts + 1] = concat(bar)
+      local elapsed = py.clock() - start_time
+      local step = current ~= first_index and elapsed / (current - first_index) or 0
+      local tm
+      if percent < bar_length then
+         tm = ' ETA: ' .. xlua_.formatTime(math.max(0, (goal - current) * step))
+      else
+         tm = ' Tot: ' .. xlua_.formatTime(elapsed)
+      end
+      tm = tm .. ' | Step: ' .. xlua_.formatTime(step)
+      parts[#parts + 1] = tm
+      -- back to the middle of the bar for the counter
+      parts[#parts + 1] = string.rep('\b', 5 + #tm + math.floor(bar_length / 2))
+      parts[#parts + 1] = ' ' .. current .. '/' .. goal .. ' '
+      if percent == bar_length then
+         done_bar = true
+         parts[#parts + 1] = '\n'
+      end
+      parts[#parts + 1] = '\r'
+      io.write(concat(parts))
    end
 end
 fallbacks.xlua = xlua_
@@ -396,7 +403,7 @@ local function colorize(o, nested)
       if nested then return '"' .. o .. '"' end
       return o
    end
-   if t == 'userdata' or t == 'cdata' then
+   if t == 'userdata' or t == 'cdata' or B.is_proxy(o) then
       local tn = B.is_proxy(o) and torch.typename(o) or ''
       if tn:find('torch.*Tensor') or tn:find('torch.*Storage') then return sizestr(o) end
       return tostring(o)

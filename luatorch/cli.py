@@ -111,8 +111,8 @@ def run_th(argv, prog="th"):
             except LuaError as e:
                 _report(e)
                 return 1
-            if not opts["interactive"] and opts["script"] is None:
-                return 0
+            if not opts["interactive"]:
+                return 0  # as th: a statement ends the run unless -i asks for the REPL
         if opts["script"] is not None:
             try:
                 session.run_file(opts["script"], opts["args"], argv0=prog)

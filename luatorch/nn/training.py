@@ -1,13 +1,8 @@
-"""nn.StochasticGradient: Torch7's plain SGD trainer over a dataset of {input, target} pairs."""
+"""nn.StochasticGradient: Torch7's plain SGD trainer over a dataset of {input, target} pairs.
+Its progress lines go through th's print (lua_print), as Torch7's Lua print did."""
 
 from ..torch.classes import TorchObject
-
-
-def _lua_number(x):
-    """A number as Lua's tostring prints it (%.14g)."""
-    if float(x) == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.14g}"
+from ..torch.printing import lua_print, lua_tostring
 
 
 def _dataset_size(dataset):
@@ -54,7 +49,7 @@ class StochasticGradient(TorchObject):
             order = list(range(1, n + 1))
         if not self.shuffleIndices:
             order = list(range(1, n + 1))
-        print("# StochasticGradient: training")
+        lua_print("# StochasticGradient: training")
         while True:
             current = 0.0
             for t in range(n):
@@ -71,10 +66,10 @@ class StochasticGradient(TorchObject):
             if hook is not None:
                 hook(self, iteration, current)
             if self.verbose:
-                print("# current error = " + _lua_number(current))
+                lua_print("# current error = " + lua_tostring(current))
             iteration += 1
             lr = self.learningRate / (1 + iteration * self.learningRateDecay)
             if self.maxIteration > 0 and iteration > self.maxIteration:
-                print("# StochasticGradient: you have reached the maximum number of iterations")
-                print("# training error = " + _lua_number(current))
+                lua_print("# StochasticGradient: you have reached the maximum number of iterations")
+                lua_print("# training error = " + lua_tostring(current))
                 break

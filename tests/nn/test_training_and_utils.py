@@ -53,10 +53,11 @@ def test_stochastic_gradient_matches_hand_written_sgd(capsys):
     assert [e[0] for e in errors] == [1, 2, 3, 4]
     np.testing.assert_allclose([e[1] for e in errors], [e[1] for e in expected])
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "# StochasticGradient: training"
+    # th's print ends each value with a tab; numbers concatenate as Lua's %.14g
+    assert out[0] == "# StochasticGradient: training\t"
     assert out[1].startswith("# current error = ")
-    assert out[-2] == "# StochasticGradient: you have reached the maximum number of iterations"
-    assert out[-1] == "# training error = " + f"{errors[-1][1]:.14g}"
+    assert out[-2] == "# StochasticGradient: you have reached the maximum number of iterations\t"
+    assert out[-1] == "# training error = " + f"{errors[-1][1]:.14g}" + "\t"
 
 
 def test_jacobian_testIO_round_trips_through_a_file():

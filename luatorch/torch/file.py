@@ -478,12 +478,12 @@ class File(TorchObject):
         dtype = KINDS[kind][0]
         if not tokens:
             return np.zeros(0, dtype)
-        raw = np.array(tokens, dtype=bytes)
         try:
+            # numbers parsed by Python's float/int in one pass (faster than numpy's bytes casts)
             if dtype.kind == "f":
-                vals = raw.astype(np.float64)
+                vals = np.fromiter(map(float, tokens), np.float64, len(tokens))
             else:
-                vals = raw.astype(np.int64)
+                vals = np.fromiter(map(int, tokens), np.int64, len(tokens))
                 info = np.iinfo(dtype)
                 if vals.size and (vals.min() < info.min or vals.max() > info.max):
                     raise ValueError("out of range")

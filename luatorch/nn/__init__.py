@@ -185,6 +185,12 @@ from .transfer import (
     TanhShrink,
     Threshold,
 )
+from .volumetric import (
+    VolumetricAveragePooling,
+    VolumetricConvolution,
+    VolumetricFullConvolution,
+    VolumetricMaxPooling,
+)
 
 
 def __getattr__(name):

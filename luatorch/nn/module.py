@@ -183,6 +183,10 @@ class Module(TorchObject):
     def double(self, *args):
         return self.type("torch.DoubleTensor", *args)
 
+    def cuda(self, *args):
+        raise RuntimeError(f"{self.__tostring__()}: cuda(): CUDA tensors are not available in luatorch "
+                           "(torch.CudaTensor does not exist)")
+
     # --- walking the module tree --------------------------------------------------------
     def apply(self, callback):
         callback(self)

@@ -297,8 +297,12 @@ class Identity(Module):
 
     def clearState(self):
         # output and gradInput are the caller's own tensors: forget them, never empty them
-        self.output = Tensor()
-        self.gradInput = Tensor()
+        for name in ("output", "gradInput"):
+            value = getattr(self, name, None)
+            if isinstance(value, Tensor):
+                setattr(self, name, value.new())
+            elif value is not None:
+                setattr(self, name, [])
         return self
 
 

@@ -314,3 +314,16 @@ def test_module_text():
     assert str(nn.MSECriterion()) == "nn.MSECriterion"
     assert str(nn.LeakyReLU(0.1)) == "nn.LeakyReLU(0.1)"
     assert str(nn.ELU()) == "nn.ELU (alpha:1.000000)"
+
+
+def test_identity_clearState_keeps_the_callers_tensors():
+    x = T([1.0, 2.0])
+    m = nn.Identity()
+    m.forward(x)
+    m.clearState()
+    assert x._a.tolist() == [1, 2] and m.output is not x and m.output.nElement() == 0
+
+
+def test_cuda_is_a_clear_error():
+    with pytest.raises(RuntimeError, match=r"nn.Linear\(2 -> 1\): cuda\(\)"):
+        nn.Linear(2, 1).cuda()

@@ -2157,19 +2157,15 @@ def gesv(*args):
 
 
 def gels(*args):
-    """torch.gels([resb, resa,] B, A): least-squares solution of A X = B."""
+    """torch.gels([resb, resa,] B, A): least-squares (or minimum-norm) solution X of A X = B,
+    with A's number of columns as X's number of rows."""
     (rb, ra), (b, a), _ = _lapack_args("gels", args, 2, 2)
     am = _matrix("gels", a)
     bm = np.array(b._a, dtype=np.float64)
-    if bm.ndim == 1:
-        bm = bm[:, None]
-    if bm.shape[0] != am.shape[0]:
+    if bm.ndim not in (1, 2) or bm.shape[0] != am.shape[0]:
         raise ValueError(f"gels: size mismatch, B {_desc(b)} and A {_desc(a)}")
     x = np.linalg.lstsq(am, bm, rcond=None)[0]
-    m, n = am.shape
-    out = np.zeros((max(m, n), bm.shape[1]))
-    out[:n] = x
-    _write(rb, out)
+    _write(rb, x)
     _write(ra, am)
     return rb, ra
 

@@ -647,3 +647,22 @@ def test_bitwise_and_shifts():
     with pytest.raises(TypeError, match="only supported for integer"):
         torch.bitand(res, T([1]), 1)
     assert res.dim() == 0
+
+
+def test_lapack_results_may_be_the_inputs_and_inputs_stay_unchanged():
+    a = T([[6.80, -2.11, 5.66], [-6.05, -3.30, 5.36], [-0.45, 2.58, -2.70]]).t().clone()
+    b = T([[4.02, 6.19, -8.22], [-1.56, 4.00, -8.67]]).t().clone()
+    x, _ = torch.gesv(b, a)
+    assert b.dist(a * x) < 1e-12
+    a2, b2 = a.clone(), b.clone()
+    torch.gesv(b2, a2, b2, a2)
+    assert np.allclose(vals(b2), vals(x))
+    # overdetermined least squares: X has A's column count as rows
+    A = T([[1.44, -9.96, -7.55], [-7.84, -0.28, 3.24], [-4.39, -3.24, 6.27], [4.53, 3.83, -6.64]])
+    B = T([[8.58, 8.26], [9.35, -4.43], [-0.70, -0.26], [1, 2]])
+    A0, B0 = A.clone(), B.clone()
+    X, _ = torch.gels(B, A)
+    assert X.size().totable() == [3, 2]
+    assert A.equal(A0) and B.equal(B0)
+    normal = torch.mm(A.t(), torch.mm(A, X) - B)  # the residual is orthogonal to A's columns
+    assert np.allclose(vals(normal), 0, atol=1e-9)

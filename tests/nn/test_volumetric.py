@@ -10,7 +10,7 @@ from luatorch import nn, torch
 
 
 def conv3d_ref(x, w, b, d, p):
-    C, T_, H, W = x.shape
+    _, T_, H, W = x.shape
     O, _, kT, kH, kW = w.shape
     xp = np.pad(x, ((0, 0), (p[0], p[0]), (p[1], p[1]), (p[2], p[2])))
     o = [(s + 2 * pp - kk) // dd + 1 for s, pp, kk, dd in zip((T_, H, W), p, (kT, kH, kW), d)]

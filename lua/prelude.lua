@@ -7,7 +7,24 @@
 local B, py, argv0 = ...
 local P = {}
 local U, post = B.U, B.post
-local write, write_err = py.write, py.write_err
+local py_write, py_write_err = py.write, py.write_err
+local raw_stdout, raw_stderr = io.stdout, io.stderr
+-- Output goes through Python (so Lua's and the library's output keep their order); bytes that
+-- are not UTF-8 cannot cross into Python, so such text goes out through C's stdio instead.
+local function write(s)
+   if not pcall(py_write, s) then
+      py.flush()
+      raw_stdout:write(s)
+      raw_stdout:flush()
+   end
+end
+local function write_err(s)
+   if not pcall(py_write_err, s) then
+      py.flush()
+      raw_stderr:write(s)
+      raw_stderr:flush()
+   end
+end
 local type, tostring, select, next, pcall, xpcall = type, tostring, select, next, pcall, xpcall
 local concat = table.concat
 -- Torch7 scripts are Lua 5.1 (LuaJIT): give them its names on the newer runtimes too

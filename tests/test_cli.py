@@ -122,3 +122,12 @@ def test_output_to_a_closed_pipe_is_quiet(tmp_path):
     p = subprocess.run(f"'{exe}' '{script}' | head -1", shell=True, capture_output=True, text=True,
                        timeout=60)
     assert p.stdout == "1\t\n" and "Traceback" not in p.stderr
+
+
+def test_bytes_that_are_not_utf8_still_print():
+    exe = BIN / "th"
+    if not exe.exists():
+        pytest.skip("th is not installed in this environment")
+    r = subprocess.run([str(exe), "-e", r"print('a', '\255b') io.write('\254\n') print('ok')"],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0 and r.stdout == b"a\t\xffb\t\n\xfe\nok\t\n"

@@ -279,7 +279,7 @@ class LuaSession:
             "tostr": self._tostr, "classname": self._classname, "typename": self._typename,
             "fieldnames": self._fieldnames, "setlist": self._setlist, "ffiinfo": self._ffiinfo,
             "new_class": self._new_class, "bind": self._bind, "subview": self._subview, "unbind": self._unbind, "import_package": self._import_package,
-            "write": self._write, "write_err": self._write_err, "isfile": os.path.isfile,
+            "write": self._write, "write_err": self._write_err, "flush": self.flush, "isfile": os.path.isfile,
             "isdir": os.path.isdir, "getcwd": os.getcwd, "listdir": self._listdir,
             "mkdir": self._mkdir, "clock": self._clock, "sleep": self._sleep,
             "exists": os.path.exists, "home": os.path.expanduser("~"),

@@ -410,12 +410,15 @@ class Emitter:
         for m in sorted(self.imports):
             if m.startswith("local:"):
                 _, mod, alias = m.split(":")
+                package, _, last = mod.rpartition(".")
+                asname = cst.AsName(name=name(alias)) if alias not in (last, "*") else None
                 if alias == "*":
                     node = cst.ImportFrom(module=dotted(mod), names=cst.ImportStar())
-                elif alias and alias != mod.split(".")[-1]:
-                    node = cst.Import(names=[cst.ImportAlias(name=dotted(mod), asname=cst.AsName(name=name(alias)))])
+                elif package:
+                    node = cst.ImportFrom(module=dotted(package),
+                                          names=[cst.ImportAlias(name=name(last), asname=asname)])
                 else:
-                    node = cst.Import(names=[cst.ImportAlias(name=dotted(mod))])
+                    node = cst.Import(names=[cst.ImportAlias(name=name(mod), asname=asname)])
                 top.append(cst.SimpleStatementLine([node]))
         if statements and top:
             first = statements[0]
@@ -701,6 +704,8 @@ class Emitter:
             if targets and isinstance(targets[0], A.Name) and targets[0].sym.pyname != root:
                 return [self.simple(assign([name(targets[0].sym.pyname)], name(root)), targets[0])]
             return []
+        if not all(part.isidentifier() for part in modname.split(".")):
+            raise Unsupported(f"require of {modname!r} (not a module name Python can import)")
         alias = targets[0].sym.pyname if targets and isinstance(targets[0], A.Name) else "*"
         self.imports.add(f"local:{modname}:{alias}")
         return []
@@ -850,6 +855,9 @@ class Emitter:
             step_value = s.step.value
         elif isinstance(s.step, A.UnOp) and s.step.op == "-" and isinstance(s.step.operand, A.Number):
             step_value = -s.step.operand.value
+        elif isinstance(s.step, A.Name) and s.step.sym.assign_count == 1 and \
+                isinstance(s.step.sym.const_value, int) and s.step.sym.kind != "global":
+            step_value = s.step.sym.const_value   # a local assigned once, from a literal
         if is_int(start_t) and isinstance(step_value, int) and step_value != 0:
             if stop_t is not None and stop_t.kind == "num" and not isinstance(s.stop, A.Number):
                 self.need("math")
@@ -956,7 +964,24 @@ class Emitter:
         for i, p in enumerate(f.params):
             ps.append(cst.Param(name=name(p.sym.pyname)))
         star = cst.Param(name=name("args")) if f.vararg else cst.MaybeSentinel.DEFAULT
-        return cst.Parameters(params=ps, star_arg=star)
+        kwonly = []
+        if self._bind_loop_locals(f):
+            # Lua gives each loop iteration fresh locals and the closure keeps this iteration's;
+            # keyword-only defaults capture them the Python way (never filled positionally)
+            kwonly = [cst.Param(name=name(s.pyname), default=name(s.pyname),
+                                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                      whitespace_after=cst.SimpleWhitespace("")))
+                      for s in f.captures_loop_locals]
+            if not f.vararg:
+                star = cst.ParamStar()
+        return cst.Parameters(params=ps, star_arg=star, kwonly_params=kwonly)
+
+    def _bind_loop_locals(self, f):
+        """Can the loop locals ``f`` captures be bound when it is made (each is assigned once,
+        by its declaration, and not by ``f``)?"""
+        captured = getattr(f, "captures_loop_locals", None)
+        return bool(captured) and all(s.assign_count == 1 and f.scope not in s.assigned_from
+                                      for s in captured)
 
     def function_def(self, f, pyname, s, method=False):
         self.func_stack.append(f)
@@ -974,12 +999,13 @@ class Emitter:
         if decls:
             body = body.with_changes(body=decls + list(body.body))
         lead = []
-        captured = getattr(f, "captures_loop_locals", None)
-        if captured:
-            lead.append(self.todo(f.line, "closure created in a loop captures per-iteration local(s) "
-                                          + ", ".join(captured) + " (Python closures share one variable)"))
         node = cst.FunctionDef(name=name(pyname), params=self.params(f, method), body=body,
                                leading_lines=lead)
+        if getattr(f, "captures_loop_locals", None) and not self._bind_loop_locals(f):
+            names = ", ".join(s.name for s in f.captures_loop_locals)
+            lead.append(self.todo(f.line, f"closure created in a loop captures per-iteration "
+                                          f"local(s) {names} that change after it is made "
+                                          f"(Python closures share one variable)"))
         return [self.compound(node, s)]
 
     def lambda_or_def(self, f):
@@ -1125,6 +1151,8 @@ class Emitter:
             if n in L.LIBRARY_MODULES:
                 self.lib_imports.add(n)
                 return name(n)
+            if n == "sys":
+                raise Unsupported("torch's sys package (only sys.clock() is translated)")
             if n == "arg":
                 self.need("sys")
                 return attr(name("sys"), "argv")
@@ -1399,6 +1427,12 @@ class Emitter:
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
                 and f.obj.name in ("math", "string", "table", "os", "io") and isinstance(f.key, A.String):
             return self.lualib_call(f.obj.name, f.key.value, e)
+        if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
+                and f.obj.name == "sys" and isinstance(f.key, A.String):
+            if f.key.value == "clock" and not e.args:   # torch's sys.clock(): wall-clock seconds
+                self.need("time")
+                return call(attr(name("time"), "time"))
+            raise Unsupported(f"sys.{f.key.value} (torch's sys package)")
         # parent.__init(self, ...) / parent.method(self, ...) inside a class -> super()
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and self.class_stack and \
                 isinstance(f.key, A.String) and e.args and isinstance(e.args[0], A.Name) and \
@@ -1474,6 +1508,15 @@ class Emitter:
     def method_call(self, e):
         ot = first(e.obj.ty)
         m = e.method
+        o = e.obj
+        if m == "write" and isinstance(o, A.Index) and isinstance(o.obj, A.Name) and \
+                o.obj.name == "io" and o.obj.sym.kind == "global" and \
+                isinstance(o.key, A.String) and o.key.value in ("stdout", "stderr"):
+            if o.key.value == "stdout":
+                return self.lualib_call("io", "write", e)
+            self.need("sys")
+            return call(attr(attr(name("sys"), "stderr"), "write"),
+                        call(self.compat("concat"), cst.List([cst.Element(self.ex(a)) for a in e.args])))
         if is_str(ot) or isinstance(e.obj, A.String):
             return self.string_call(m, e.args, e, receiver=e.obj)
         obj = self.ex(e.obj)

@@ -27,6 +27,7 @@ LIBRARIES = ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua", "ima
 
 class Symbol:
     __slots__ = (
+        "assign_count",
         "_typed",
         "assigned_from",
         "block",
@@ -55,6 +56,7 @@ class Symbol:
         self.decl = None
         self.in_loop = False
         self._typed = False
+        self.assign_count = 0
 
     def __repr__(self):
         return f"<{self.kind} {self.name}->{self.pyname}>"
@@ -160,15 +162,21 @@ class Resolver:
     def assign_to(self, sym):
         fs = self.funcs[-1]
         sym.assigned_from.add(fs)
+        sym.assign_count += 1
 
     def stmt(self, s):
         t = type(s)
         if t is A.Local:
             for e in s.exprs:
                 self.expr(e)
-            for n in s.names:
+            for i, n in enumerate(s.names):
                 sym = self.declare(n)
                 self.assign_to(sym)
+                value = s.exprs[i] if i < len(s.exprs) else None
+                if isinstance(value, A.UnOp) and value.op == "-" and isinstance(value.operand, A.Number):
+                    sym.const_value = -value.operand.value
+                elif isinstance(value, A.Number):
+                    sym.const_value = value.value
         elif t is A.Assign:
             for e in s.exprs:
                 self.expr(e)
@@ -264,8 +272,10 @@ class Resolver:
         self.block(f.body, declare=params)
         self.loop_locals = saved_loops
         self.funcs.pop()
-        hit = sorted(s.name for s in fs.free if s in captured_loop)
+        hit = sorted((s for s in fs.free if s in captured_loop), key=lambda s: s.pyname)
         if hit:
+            # a closure created in a loop that captures a local of the iteration: Lua gives
+            # each iteration its own variable, a Python closure would share one
             f.captures_loop_locals = hit
 
     def expr(self, e):

@@ -253,3 +253,48 @@ def test_training_loop_from_lua_keeps_a_flat_memory():
     lua_after, py_after = _lua_memory(s), len(gc.get_objects())
     assert lua_after - lua_before < 64  # KB
     assert py_after - py_before < 200
+
+
+class Keyed(TorchObject):
+    __typename__ = "test.Keyed"
+
+    def __init__(self):
+        self.keys = []
+        self.stored = []
+
+    def __getitem__(self, key):
+        self.keys.append(key)
+        return 0
+
+    def __setitem__(self, key, value):
+        self.stored.append((key, value))
+
+
+def test_index_tables_become_key_tuples(lua):
+    k = Keyed()
+    lua.set_global("k", k)
+    lua.execute("local a = k[{2, {1, 3}, {}}]; a = k[{{1, 2}}]; a = k[3]; a = k[{}]; a = k[k]")
+    assert k.keys == [(2, [1, 3], []), ([1, 2],), 3, (), k]
+    lua.execute("k[{{1, 2}, 3}] = 7")
+    assert k.stored == [(([1, 2], 3), 7)]
+
+
+def test_live_dict_behaves_as_a_dict(lua):
+    d = lua.eval("{a = 1, b = {1, 2}, [3] = 'x'}")
+    assert set(d.keys()) == {"a", "b", 3} and len(d) == 3 and "a" in d and "z" not in d
+    assert d["b"] == [1, 2] and d.pop("a") == 1 and "a" not in d
+    d.update(c=4)
+    assert d.setdefault("c", 9) == 4 and lua.eval("true")
+    with pytest.raises(KeyError):
+        d["missing"]
+
+
+def test_redefining_a_class_in_one_session_is_an_error(lua):
+    lua.execute("torch.class('test.Once', 'test.Box')")
+    with pytest.raises(LuaError) as info:
+        lua.execute("torch.class('test.Once', 'test.Box')", "=redefine")
+    assert "redefine:1:" in str(info.value) and "test.Once" in str(info.value)
+    # a new session defines its own class of that name
+    other = LuaSession()
+    other.execute("local C = torch.class('test.Once', 'test.Box'); function C:compute(x) return -x end")
+    assert other.eval("test.Once():compute(2)") == -2

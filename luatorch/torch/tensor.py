@@ -324,6 +324,9 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
         return t
 
     def view(self, *sizes):
+        """t:view(sizes) is a new view; res:view(src, sizes) makes res that view of src."""
+        if sizes and isinstance(sizes[0], Tensor):
+            return self.set(sizes[0].view(*sizes[1:]))
         size = list(_parse_sizes(sizes))
         n = self.nElement()
         if size.count(-1) > 1:
@@ -345,7 +348,10 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
             raise ValueError("view: input should be contiguous")
         return self._view_of(self._offset, size, _contiguous_strides(size))
 
-    def viewAs(self, other):
+    def viewAs(self, other, template=None):
+        """t:viewAs(template), or res:viewAs(src, template)."""
+        if template is not None:
+            return self.set(other.view(template._size))
         return self.view(other._size)
 
     def transpose(self, dim1, dim2):
@@ -380,6 +386,9 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
         return self._view_of(self._offset, sizes, strides)
 
     def expand(self, *sizes):
+        """t:expand(sizes) is a new view; res:expand(src, sizes) makes res that view of src."""
+        if sizes and isinstance(sizes[0], Tensor):
+            return self.set(sizes[0].expand(*sizes[1:]))
         size = _parse_sizes(sizes)
         if len(size) < len(self._size):
             raise ValueError("expand: the number of sizes provided must be greater or equal to "
@@ -398,7 +407,10 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
                                  f"(size={s_old}), cannot expand to {s_new}")
         return self._view_of(self._offset, size, stride)
 
-    def expandAs(self, other):
+    def expandAs(self, other, template=None):
+        """t:expandAs(template), or res:expandAs(src, template)."""
+        if template is not None:
+            return self.set(other.expand(template._size))
         return self.expand(other._size)
 
     def squeeze(self, dim=None):

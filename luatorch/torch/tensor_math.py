@@ -2079,6 +2079,11 @@ conv3 = _conv("conv3", 3, True)
 xcorr3 = _conv("xcorr3", 3, False)
 
 
+def totable(obj):
+    """torch.totable(tensor or storage): nested tables (Python lists) of its elements."""
+    return obj.totable()
+
+
 def numel(t):
     """torch.numel(t): the number of elements."""
     return t.nElement()
@@ -2094,7 +2099,7 @@ def fill(t, value):
     return t.fill(value)
 
 
-__all__ += ["conv2", "conv3", "fill", "numel", "xcorr2", "xcorr3", "zero"]
+__all__ += ["conv2", "conv3", "fill", "numel", "totable", "xcorr2", "xcorr3", "zero"]
 
 
 # --- LAPACK via numpy.linalg --------------------------------------------------------------

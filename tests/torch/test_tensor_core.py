@@ -69,3 +69,17 @@ def test_numpy_shares_memory():
     t = torch.Tensor(arr)
     t.fill(2)
     assert arr.sum() == 8
+
+
+def test_result_forms_of_view_and_expand():
+    src = torch.Tensor(15).fill(1)
+    res = torch.Tensor()
+    assert res.view(src, 3, 5) is res and res.size().totable() == [3, 5]
+    assert res.storage() is src.storage()
+    assert res.viewAs(src, torch.Tensor(5, 3)).size().totable() == [5, 3]
+    col = torch.Tensor(8, 1).fill(2)
+    out = torch.Tensor()
+    assert out.expand(col, 8, 5) is out and out.size().totable() == [8, 5] and out.stride(2) == 0
+    assert out.expandAs(col, torch.Tensor(8, 4)).size().totable() == [8, 4]
+    assert col.expand(torch.LongStorage([8, 3])).size().totable() == [8, 3]
+    assert torch.totable(torch.Tensor([[1, 2]])) == [[1, 2]]

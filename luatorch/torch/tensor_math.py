@@ -1924,21 +1924,32 @@ def _chunk(tensor, n, dim=1):
     return _split(tensor, math.ceil(tensor._size[d] / n), dim)
 
 
+def _fill_result(result, parts):
+    """Store parts into a caller's result table (a list, or a dict keyed 1..n) and return it."""
+    if isinstance(result, list):
+        result[:] = parts
+        return result
+    try:
+        for key in list(result.keys()):
+            del result[key]
+        for k, part in enumerate(parts, 1):
+            result[k] = part
+        return result
+    except (AttributeError, TypeError):
+        return parts
+
+
 def split(*args):
     """torch.split([result,] tensor, size [, dim]): views of ``size`` along ``dim`` (a list)."""
-    if len(args) >= 2 and isinstance(args[0], list) and isinstance(args[1], Tensor):
-        result, rest = args[0], args[1:]
-        result[:] = _split(*rest)
-        return result
+    if len(args) >= 2 and not isinstance(args[0], Tensor) and isinstance(args[1], Tensor):
+        return _fill_result(args[0], _split(*args[1:]))
     return _split(*args)
 
 
 def chunk(*args):
     """torch.chunk([result,] tensor, n [, dim]): ``n`` views of (nearly) equal size."""
-    if len(args) >= 2 and isinstance(args[0], list) and isinstance(args[1], Tensor):
-        result, rest = args[0], args[1:]
-        result[:] = _chunk(*rest)
-        return result
+    if len(args) >= 2 and not isinstance(args[0], Tensor) and isinstance(args[1], Tensor):
+        return _fill_result(args[0], _chunk(*args[1:]))
     return _chunk(*args)
 
 
@@ -2290,12 +2301,12 @@ class TensorMath:
     map2 = _map2
 
     def split(self, *args):
-        if args and isinstance(args[0], list):
+        if args and not _is_number(args[0]):
             return split(args[0], self, *args[1:])
         return _split(self, *args)
 
     def chunk(self, *args):
-        if args and isinstance(args[0], list):
+        if args and not _is_number(args[0]):
             return chunk(args[0], self, *args[1:])
         return _chunk(self, *args)
 

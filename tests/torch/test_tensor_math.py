@@ -666,3 +666,11 @@ def test_lapack_results_may_be_the_inputs_and_inputs_stay_unchanged():
     assert A.equal(A0) and B.equal(B0)
     normal = torch.mm(A.t(), torch.mm(A, X) - B)  # the residual is orthogonal to A's columns
     assert np.allclose(vals(normal), 0, atol=1e-9)
+
+
+def test_split_into_a_result_table():
+    result = {}
+    out = torch.split(result, T([1, 2, 3]), 2)
+    assert out is result and [vals(result[k]) for k in (1, 2)] == [[1, 2], [3]]
+    parts = []
+    assert torch.chunk(parts, T([1, 2, 3, 4]), 2) is parts and len(parts) == 2

@@ -52,8 +52,12 @@ from .module import Module
 from .normalization import (
     BatchNormalization,
     SpatialBatchNormalization,
+    SpatialContrastiveNormalization,
     SpatialCrossMapLRN,
+    SpatialDivisiveNormalization,
+    SpatialSubtractiveNormalization,
     VolumetricBatchNormalization,
+    WeightNorm,
 )
 from .padding import (
     PixelShuffle,
@@ -129,6 +133,7 @@ from .spatial import (
     SpatialFullConvolution,
 )
 from .spatial_misc import (
+    Collapse,
     SpatialClassNLLCriterion,
     SpatialConvolutionLocal,
     SpatialConvolutionMap,

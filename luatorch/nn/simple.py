@@ -148,68 +148,100 @@ class Linear(Module):
 
 
 class PartialLinear(Module):
-    """A Linear whose output is computed only for the units selected by setPartition."""
+    """A Linear layer restricted to the output units chosen by setPartition (all by default);
+    built as Torch7 builds it: {input, partition} -> ParallelTable(Identity, LookupTable) -> MM,
+    so its weight is a LookupTable's (drawn from N(0, 1)) and its bias starts at zero."""
 
     __typename__ = "nn.PartialLinear"
 
     def __init__(self, inputsize, outputsize, bias=True):
+        from .containers import ParallelTable, Sequential
+
         super().__init__()
-        self.network = Linear(inputsize, outputsize, bias)
-        self.weight, self.gradWeight = self.network.weight, self.network.gradWeight
+        pt = ParallelTable().add(Identity()).add(LookupTable(outputsize, inputsize))
+        self.network = Sequential().add(pt).add(MM(False, True))
         if bias is not False:
-            self.bias, self.gradBias = self.network.bias, self.network.gradBias
-        self.inputsize, self.outputsize = inputsize, outputsize
-        self.partition = LongTensor(list(range(1, outputsize + 1)))
+            self.bias = Tensor(1, outputsize).zero()
+            self.gradBias = Tensor(1, outputsize).zero()
+        self.inputsize = inputsize
+        self.outputsize = outputsize
+        self.allcolumns = Tensor(np.arange(1, outputsize + 1, dtype=np.float64))
+        self.resetPartition()
+
+    def _lookup(self):
+        return self.network.modules[0].modules[1]
 
     def setPartition(self, indices):
-        self.partition = indices.type("torch.LongTensor") if isinstance(indices, Tensor) else LongTensor(list(indices))
+        self.partition = indices.type(self.allcolumns.type())
         return self
 
     def resetPartition(self):
-        self.partition = LongTensor(list(range(1, self.outputsize + 1)))
+        self.partition = self.allcolumns
         return self
 
-    def reset(self, stdv=None):
-        self.network.reset(stdv)
-        return self
+    def parameters(self):
+        lt = self._lookup()
+        return [lt.weight, getattr(self, "bias", None)], [lt.gradWeight, getattr(self, "gradBias", None)]
 
-    def _rows(self):
+    def _cols(self):
         return self.partition._a.astype(np.int64) - 1
 
     def updateOutput(self, input):
-        self.network._check(input)
-        rows = self._rows()
-        w = self.weight._a[rows]
-        a = input._a
-        out = a @ w.T
+        _check_dims(self, input, (2,))
+        if input._size[1] != self.inputsize:
+            raise ValueError(f"{self}: size mismatch, input of size {_sz(input._size)} for "
+                             f"{self.inputsize} input features")
+        self.output.set(self.network.forward([input, self.partition]))
         if getattr(self, "bias", None) is not None:
-            out = out + self.bias._a[rows]
-        _put(self.output, out.shape, out)
+            self.output._a[...] += self.bias._a[0, self._cols()]
+            if getattr(self, "addBuffer", None) is None:
+                self.addBuffer = input.new()
+            if self.addBuffer.nElement() != input._size[0]:
+                self.addBuffer.resize(input._size[0]).fill(1)
         return self.output
 
     def updateGradInput(self, input, gradOutput):
-        rows = self._rows()
-        gi = gradOutput._a @ self.weight._a[rows]
-        _put(self.gradInput, input._size, gi.reshape(input._size))
+        if self.gradInput is not None:
+            self.network.updateGradInput([input, self.partition], gradOutput)
+            self.gradInput.set(self.network.gradInput[0])
         return self.gradInput
 
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
-        rows = self._rows()
-        go = gradOutput._a
-        x = input._a
-        if x.ndim == 1:
-            gw = np.outer(go, x)
-            gb = go
-        else:
-            gw = go.T @ x
-            gb = go.sum(0)
-        np.add.at(self.gradWeight._a, rows, scale * gw)
+        self.network.accGradParameters([input, self.partition], gradOutput, scale)
+        if getattr(self, "bias", None) is not None:
+            np.add.at(self.gradBias._a[0], self._cols(), scale * gradOutput._a.sum(0))
+
+    def accUpdateGradParameters(self, input, gradOutput, lr):
+        lt = self._lookup()
+        gradWeight, gradBias = lt.gradWeight, getattr(self, "gradBias", None)
+        lt.gradWeight = lt.weight
+        if gradBias is not None:
+            self.gradBias = self.bias
+        try:
+            self.accGradParameters(input, gradOutput, -lr)
+        finally:
+            lt.gradWeight = gradWeight
+            if gradBias is not None:
+                self.gradBias = gradBias
+
+    sharedAccUpdateGradParameters = accUpdateGradParameters
+
+    def zeroGradParameters(self):
+        self.network.zeroGradParameters()
         if getattr(self, "gradBias", None) is not None:
-            np.add.at(self.gradBias._a, rows, scale * gb)
+            self.gradBias.zero()
+
+    def updateParameters(self, learningRate):
+        self.network.updateParameters(learningRate)
+        if getattr(self, "bias", None) is not None:
+            self.bias._a[...] -= learningRate * self.gradBias._a
 
     def __tostring__(self):
-        return f"{typename(self)}({self.inputsize} -> {self.outputsize})"
+        s = f"{typename(self)}({self.inputsize} -> {self.outputsize})"
+        if getattr(self, "bias", None) is None:
+            s += " without bias"
+        return s
 
 
 class Bilinear(Module):

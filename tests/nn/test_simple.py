@@ -55,7 +55,7 @@ JACOBIAN_CASES = [
     ("Constant", lambda: nn.Constant(T([1, 2]), 1), (5,), (3, 5)),
     ("GatedLinearUnit", lambda: nn.GatedLinearUnit(), (6,), (3, 6)),
     ("Maxout", lambda: nn.Maxout(4, 3, 2), (4,), (5, 4)),
-    ("PartialLinear", lambda: nn.PartialLinear(5, 4), (5,), (3, 5)),
+    ("PartialLinear", lambda: nn.PartialLinear(5, 4), (1, 5), (3, 5)),
 ]
 
 
@@ -391,3 +391,27 @@ def test_testAllUpdate_agrees_for_linear():
     assert set(errs) == {"accGradParameters", "accUpdateGradParameters",
                          "accGradParameters [shared]", "accUpdateGradParameters [shared]"}
     assert max(errs.values()) < 1e-10
+
+
+def test_partial_linear_restricts_to_the_partition():
+    m = nn.PartialLinear(5, 4)
+    m.bias._a[...] = [[1, 2, 3, 4]]
+    w = m.parameters()[0][0]._a  # the LookupTable's weight: one row per output unit
+    x = rnd(3, 5)
+    np.testing.assert_allclose(m.forward(x)._a, x._a @ w.T + [1, 2, 3, 4])
+    m.setPartition(torch.LongTensor([4, 2]))
+    np.testing.assert_allclose(m.forward(x)._a, x._a @ w[[3, 1]].T + [4, 2])
+    m.zeroGradParameters()
+    m.backward(x, T(np.ones((3, 2))))
+    np.testing.assert_allclose(m.gradBias._a, [[0, 3, 0, 3]])
+    assert_jacobian(m, torch.Tensor(3, 5))
+    m.resetPartition()
+    assert m.forward(x)._size == (3, 4)
+    assert str(m) == "nn.PartialLinear(5 -> 4)"
+
+
+def test_normalize_inf_norm():
+    m = nn.Normalize(float("inf"))
+    x = T([[1.0, -4.0, 2.0], [3.0, 1.0, -1.0]])
+    np.testing.assert_allclose(m.forward(x)._a, x._a / np.abs(x._a).max(1, keepdims=True), rtol=1e-9)
+    assert_jacobian(nn.Normalize(float("inf")), torch.Tensor(3, 4))

@@ -7,11 +7,14 @@ THNN keeps it) hold the batch statistics that backward uses, and ``running_mean`
 ``running_var`` move towards the batch's mean and unbiased variance by ``momentum``.
 """
 
+import math
+
 import numpy as np
 
 from ..torch import Tensor
 from ..torch.classes import typename
 from . import utils
+from .containers import Container
 from .module import Module, _uniform
 from .spatial import check_ndim, check_tensor, put
 
@@ -231,3 +234,299 @@ class SpatialCrossMapLRN(Module):
     def clearState(self):
         utils.clear(self, "scale", "paddedRatio", "accumRatio")
         return Module.clearState(self)
+
+
+# --- local contrast normalisation (Torch7 builds these from other modules; so do we, so that
+# construction draws the same random numbers and the fields are Torch7's) ----------------------
+def _check_kernel(name, kernel):
+    kdim = kernel.dim()
+    if kdim not in (1, 2):
+        raise ValueError(f"<{name}> averaging kernel must be 2D or 1D")
+    if kernel.size(1) % 2 == 0 or (kdim == 2 and kernel.size(2) % 2 == 0):
+        raise ValueError(f"<{name}> averaging kernel must have ODD dimensions")
+    padH = kernel.size(1) // 2
+    padW = kernel.size(2) // 2 if kdim == 2 else padH
+    return kdim, padW, padH
+
+
+def _local_estimator(nInputPlane, kernel, kdim, padW, padH, squared=False):
+    """Sequential computing the kernel-weighted sum over planes and neighbourhood, replicated
+    over the planes: [Square,] ZeroPadding, SpatialConvolution(nInputPlane -> 1) (or a
+    separable ConvolutionMap + Convolution for 1-D kernels), Replicate."""
+    from .containers import Sequential
+    from .padding import SpatialZeroPadding
+    from .simple import Replicate, Square
+    from .spatial import SpatialConvolution
+    from .spatial_misc import SpatialConvolutionMap, tables
+
+    seq = Sequential()
+    if squared:
+        seq.add(Square())
+    seq.add(SpatialZeroPadding(padW, padW, padH, padH))
+    if kdim == 2:
+        seq.add(SpatialConvolution(nInputPlane, 1, kernel.size(2), kernel.size(1)))
+    else:
+        seq.add(SpatialConvolutionMap(tables.oneToOne(nInputPlane), kernel.size(1), 1))
+        seq.add(SpatialConvolution(nInputPlane, 1, 1, kernel.size(1)))
+    seq.add(Replicate(nInputPlane, 1, 3))
+    return seq
+
+
+def _set_kernels(seq, first, kernel, kdim, nInputPlane):
+    """Load the (normalised) kernel into the estimator's convolutions, zero biases."""
+    k = kernel._a
+    if kdim == 2:
+        conv = seq.modules[first]
+        conv.weight._a[0, :] = k
+        conv.bias.zero()
+    else:
+        cmap, conv = seq.modules[first], seq.modules[first + 1]
+        cmap.weight._a[:] = k.reshape(1, 1, -1)
+        conv.weight._a[0, :] = k.reshape(-1, 1)
+        cmap.bias.zero()
+        conv.bias.zero()
+
+
+def _border_coefficients(self, input, estimator_output_like):
+    """The estimator's response to an image of ones (corrects for the zero border), expanded
+    over the batch in batch mode; recomputed when the image size changes."""
+    dim = input.dim()
+    coef = getattr(self, "coef", None)
+    if (estimator_output_like.dim() != coef.dim() or input._size[-1] != coef._size[-1]
+            or input._size[-2] != coef._size[-2]):
+        if getattr(self, "ones", None) is None:
+            self.ones = input.new()
+        if getattr(self, "_coef", None) is None:
+            self._coef = input.new()
+        if dim == 4:
+            self.ones.resize(input._size[1:]).fill(1)
+            c = self.meanestimator.updateOutput(self.ones)
+            self._coef.resizeAs(c).copy(c)
+            size = [input._size[0]] + list(self._coef._size)
+            self.coef = self._coef.view(1, *self._coef._size).expand(*size)
+        else:
+            self.ones.resizeAs(input).fill(1)
+            c = self.meanestimator.updateOutput(self.ones)
+            self._coef.resizeAs(c).copy(c)
+            self.coef = self._coef
+    return self.coef
+
+
+class SpatialSubtractiveNormalization(Module):
+    """Subtracts from every pixel the kernel-weighted mean of its neighbourhood over all planes
+    (kernel default 9x9 ones, normalised; borders corrected by the mean of an all-ones image)."""
+
+    __typename__ = "nn.SpatialSubtractiveNormalization"
+
+    def __init__(self, nInputPlane=1, kernel=None):
+        super().__init__()
+        from .table import CDivTable, CSubTable
+
+        self.nInputPlane = 1 if nInputPlane is None else nInputPlane
+        self.kernel = Tensor(9, 9).fill(1) if kernel is None else kernel
+        kdim, padW, padH = _check_kernel("SpatialSubtractiveNormalization", self.kernel)
+        self.kernel.div(float(self.kernel._a.sum()) * self.nInputPlane)
+        self.meanestimator = _local_estimator(self.nInputPlane, self.kernel, kdim, padW, padH)
+        _set_kernels(self.meanestimator, 1, self.kernel, kdim, self.nInputPlane)
+        self.subtractor = CSubTable()
+        self.divider = CDivTable()
+        self.coef = Tensor(1, 1, 1)
+
+    def updateOutput(self, input):
+        check_ndim(self, input, (3, 4), "3D or 4D input tensor")
+        probe = Tensor(*((1,) * (input.dim() + 1)))
+        coef = _border_coefficients(self, input, probe)
+        self.localsums = self.meanestimator.updateOutput(input)
+        self.adjustedsums = self.divider.updateOutput([self.localsums, coef])
+        self.output = self.subtractor.updateOutput([input, self.adjustedsums])
+        return self.output
+
+    def updateGradInput(self, input, gradOutput):
+        self.gradInput.resizeAs(input).zero()
+        gradsub = self.subtractor.updateGradInput([input, self.adjustedsums], gradOutput)
+        graddiv = self.divider.updateGradInput([self.localsums, self.coef], gradsub[1])
+        self.gradInput.add(self.meanestimator.updateGradInput(input, graddiv[0]))
+        self.gradInput.add(gradsub[0])
+        return self.gradInput
+
+    def clearState(self):
+        for name in ("ones", "_coef"):
+            if getattr(self, name, None) is not None:
+                getattr(self, name).set()
+        self.meanestimator.clearState()
+        return Module.clearState(self)
+
+
+class SpatialDivisiveNormalization(Module):
+    """Divides every pixel by the kernel-weighted standard deviation of its neighbourhood over
+    all planes, floored by ``threshold`` (values below become ``thresval``)."""
+
+    __typename__ = "nn.SpatialDivisiveNormalization"
+
+    def __init__(self, nInputPlane=1, kernel=None, threshold=None, thresval=None):
+        super().__init__()
+        from .simple import Sqrt
+        from .table import CDivTable
+        from .transfer import Threshold
+
+        self.nInputPlane = 1 if nInputPlane is None else nInputPlane
+        self.kernel = Tensor(9, 9).fill(1) if kernel is None else kernel
+        self.threshold = 1e-4 if threshold is None else threshold
+        self.thresval = thresval if thresval is not None else (threshold if threshold is not None else 1e-4)
+        kdim, padW, padH = _check_kernel("SpatialDivisiveNormalization", self.kernel)
+        self.meanestimator = _local_estimator(self.nInputPlane, self.kernel, kdim, padW, padH)
+        self.stdestimator = _local_estimator(self.nInputPlane, self.kernel, kdim, padW, padH, squared=True)
+        self.stdestimator.add(Sqrt())
+        if kdim == 2:
+            self.kernel.div(float(self.kernel._a.sum()) * self.nInputPlane)
+        else:
+            self.kernel.div(float(self.kernel._a.sum()) * math.sqrt(self.nInputPlane))
+        _set_kernels(self.meanestimator, 1, self.kernel, kdim, self.nInputPlane)
+        _set_kernels(self.stdestimator, 2, self.kernel, kdim, self.nInputPlane)
+        self.normalizer = CDivTable()
+        self.divider = CDivTable()
+        self.thresholder = Threshold(self.threshold, self.thresval)
+        self.coef = Tensor(1, 1, 1)
+
+    def updateOutput(self, input):
+        check_ndim(self, input, (3, 4), "3D or 4D input tensor")
+        self.localstds = self.stdestimator.updateOutput(input)
+        coef = _border_coefficients(self, input, self.localstds)
+        self.adjustedstds = self.divider.updateOutput([self.localstds, coef])
+        self.thresholdedstds = self.thresholder.updateOutput(self.adjustedstds)
+        self.output = self.normalizer.updateOutput([input, self.thresholdedstds])
+        return self.output
+
+    def updateGradInput(self, input, gradOutput):
+        self.gradInput.resizeAs(input).zero()
+        gradnorm = self.normalizer.updateGradInput([input, self.thresholdedstds], gradOutput)
+        gradadj = self.thresholder.updateGradInput(self.adjustedstds, gradnorm[1])
+        graddiv = self.divider.updateGradInput([self.localstds, self.coef], gradadj)
+        self.gradInput.add(self.stdestimator.updateGradInput(input, graddiv[0]))
+        self.gradInput.add(gradnorm[0])
+        return self.gradInput
+
+    def clearState(self):
+        for name in ("ones", "_coef"):
+            if getattr(self, name, None) is not None:
+                getattr(self, name).set()
+        self.meanestimator.clearState()
+        self.stdestimator.clearState()
+        return Module.clearState(self)
+
+
+class SpatialContrastiveNormalization(Module):
+    """SpatialSubtractiveNormalization followed by SpatialDivisiveNormalization."""
+
+    __typename__ = "nn.SpatialContrastiveNormalization"
+
+    def __init__(self, nInputPlane=1, kernel=None, threshold=None, thresval=None):
+        super().__init__()
+        from .containers import Sequential
+
+        self.nInputPlane = 1 if nInputPlane is None else nInputPlane
+        self.kernel = Tensor(9, 9).fill(1) if kernel is None else kernel
+        self.threshold = 1e-4 if threshold is None else threshold
+        self.thresval = thresval if thresval is not None else (threshold if threshold is not None else 1e-4)
+        _check_kernel("SpatialContrastiveNormalization", self.kernel)
+        self.normalizer = Sequential()
+        self.normalizer.add(SpatialSubtractiveNormalization(self.nInputPlane, self.kernel))
+        self.normalizer.add(SpatialDivisiveNormalization(self.nInputPlane, self.kernel, self.threshold,
+                                                         self.thresval))
+
+    def updateOutput(self, input):
+        self.output = self.normalizer.forward(input)
+        return self.output
+
+    def updateGradInput(self, input, gradOutput):
+        self.gradInput = self.normalizer.backward(input, gradOutput)
+        return self.gradInput
+
+
+class WeightNorm(Container):
+    """Weight normalisation of a wrapped module: its weight is recomputed on every forward as
+    g * v / ||v|| (norm over all dimensions but ``outputDim``); v, g (and the module's bias)
+    are the parameters."""
+
+    __typename__ = "nn.WeightNorm"
+
+    def __init__(self, module, outputDim=1):
+        super().__init__()
+        if getattr(module, "weight", None) is None:
+            raise ValueError("nn.WeightNorm: the wrapped module has no weight")
+        if getattr(module, "bias", None) is not None:
+            self.bias = module.bias
+            self.gradBias = module.gradBias
+        self.gradWeight = module.gradWeight
+        self.weight = module.weight
+        self.outputDim = 1 if outputDim is None else outputDim
+        size = list(self.weight._size)
+        n_out = size[self.outputDim - 1]
+        self.otherDims = int(np.prod(size)) // n_out
+        from ..torch.storage import LongStorage
+
+        self.viewIn = LongStorage([n_out, self.otherDims])
+        order = [size[self.outputDim - 1]] + size[:self.outputDim - 1] + size[self.outputDim:]
+        self.viewOut = LongStorage(order)
+        self.v = Tensor(n_out, self.otherDims)
+        self.g = Tensor(n_out)
+        self._norm = Tensor(n_out)
+        self._scale = Tensor(n_out)
+        self.gradG = Tensor(n_out).zero()
+        self.gradV = Tensor(n_out, self.otherDims)
+        self.modules.append(module)
+        self.resetInit()
+
+    def _to_rows(self, a):
+        """The weight's layout to (n_out, otherDims): outputDim first."""
+        return np.moveaxis(a, self.outputDim - 1, 0).reshape(self.viewIn[1], self.viewIn[2])
+
+    def _from_rows(self, rows):
+        out = rows.reshape(tuple(int(s) for s in self.viewOut))
+        return np.moveaxis(out, 0, self.outputDim - 1)
+
+    def resetInit(self, inputSize=None, outputSize=None):
+        from .module import _normal
+
+        _normal(self.v, 0, math.sqrt(2 / self.viewIn[2]))
+        self.g._a[...] = np.sqrt((self.v._a ** 2).sum(axis=1))
+        if getattr(self, "bias", None) is not None:
+            self.bias.zero()
+
+    def updateOutput(self, input):
+        v = self.v._a
+        self._norm._a[...] = np.sqrt((v ** 2).sum(axis=1) + 10e-5)
+        self._scale._a[...] = self.g._a / self._norm._a
+        self.weight._a[...] = self._from_rows(v * self._scale._a[:, None])
+        self.output.set(self.modules[0].updateOutput(input))
+        return self.output
+
+    def updateGradInput(self, input, gradOutput):
+        self.gradInput.set(self.modules[0].updateGradInput(input, gradOutput))
+        return self.gradInput
+
+    def accGradParameters(self, input, gradOutput, scale=1):
+        scale = 1 if scale is None else scale
+        self.modules[0].accGradParameters(input, gradOutput, scale)
+        gw = self._to_rows(self.gradWeight._a)  # accumulated dL/dw
+        v, norm, sc = self.v._a, self._norm._a[:, None], self._scale._a[:, None]
+        self.gradG._a[...] = (gw * v / norm).sum(axis=1)
+        self.gradV._a[...] = gw * sc - (v * sc / norm) * self.gradG._a[:, None]
+
+    def zeroGradParameters(self):
+        self.modules[0].zeroGradParameters()
+        self.gradV.zero()
+        self.gradG.zero()
+
+    def updateParameters(self, learningRate):
+        self.modules[0].updateParameters(learningRate)
+        self.g._a[...] -= learningRate * self.gradG._a
+        self.v._a[...] -= learningRate * self.gradV._a
+
+    def parameters(self):
+        if getattr(self, "bias", None) is not None:
+            return [self.v, self.g, self.bias], [self.gradV, self.gradG, self.gradBias]
+        return [self.v, self.g], [self.gradV, self.gradG]
+
+    def __tostring__(self):
+        return f"nn.WeightNorm [{self.modules[0]}]"

@@ -613,3 +613,35 @@ class SpatialClassNLLCriterion(Criterion):
         val = -wt / total if (self.sizeAverage and total != 0) else -wt
         np.put_along_axis(g, t[:, None], val[:, None], axis=1)
         return self.gradInput
+
+
+class Collapse(Module):
+    """Views all non-batch dimensions as one: an input of more than ``nInputDim`` dimensions
+    keeps its first (batch) dimension; the output shares the input's storage."""
+
+    __typename__ = "nn.Collapse"
+
+    def __init__(self, nInputDim):
+        super().__init__()
+        self.nInputDim = nInputDim
+
+    def updateOutput(self, input):
+        check_tensor(self, input)
+        if not input.isContiguous():
+            if getattr(self, "_input", None) is None:
+                self._input = input.new()
+            self._input.resize(input._size).copy(input)
+            input = self._input
+        if input.dim() > self.nInputDim:
+            self.output = input.view(input._size[0], -1)
+        else:
+            self.output = input.view(-1)
+        return self.output
+
+    def updateGradInput(self, input, gradOutput):
+        self.gradInput = gradOutput.contiguous().view(*input._size)
+        return self.gradInput
+
+    def clearState(self):
+        self.__dict__.pop("_input", None)
+        return self

@@ -120,3 +120,108 @@ def test_torch7_trained_batchnorm_loads_and_evaluates():
     x = np.random.rand(4, 3)
     ref = ((x - m.running_mean._a) / np.sqrt(m.running_var._a + m.eps) * m.weight._a + m.bias._a)
     np.testing.assert_allclose(m.forward(T(x))._a, ref, atol=1e-12)
+
+
+def local_sums_ref(x, k):
+    """(sum_c conv(x_c, k), sum_c conv(1, k)) with the kernel normalised to sum 1 over all
+    planes and zero padding, for x (C, H, W) and an odd 2-D kernel k."""
+    C, H, W = x.shape
+    kh, kw = k.shape
+    ph, pw = kh // 2, kw // 2
+    xp = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
+    ones = np.pad(np.ones_like(x), ((0, 0), (ph, ph), (pw, pw)))
+    num, den = np.zeros((H, W)), np.zeros((H, W))
+    for y in range(H):
+        for z in range(W):
+            num[y, z] = (xp[:, y:y + kh, z:z + kw] * k).sum()
+            den[y, z] = (ones[:, y:y + kh, z:z + kw] * k).sum()
+    return num / (k.sum() * C), den / (k.sum() * C)
+
+
+def local_mean_ref(x, k):
+    num, den = local_sums_ref(x, k)
+    return num / den
+
+
+def test_subtractive_normalization():
+    k = np.array([[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]])
+    m = nn.SpatialSubtractiveNormalization(2, T(k))
+    x = np.random.randn(2, 5, 6)
+    out = m.forward(T(x))
+    np.testing.assert_allclose(out._a, x - local_mean_ref(x, k), atol=1e-12)
+    # batch mode: the same per sample
+    xb = np.random.randn(3, 2, 5, 6)
+    outb = m.forward(T(xb))
+    for n in range(3):
+        np.testing.assert_allclose(outb._a[n], xb[n] - local_mean_ref(xb[n], k), atol=1e-12)
+    assert nn.Jacobian.testJacobian(m, torch.rand(2, 4, 5)) < 1e-5
+    assert nn.Jacobian.testJacobian(m, torch.rand(2, 2, 4, 5)) < 1e-5
+    # a separable 1-D kernel gives the outer-product 2-D kernel's result
+    m1 = nn.SpatialSubtractiveNormalization(2, T([1.0, 2.0, 1.0]))
+    np.testing.assert_allclose(m1.forward(T(x))._a, x - local_mean_ref(x, k), atol=1e-12)
+    with pytest.raises(ValueError, match="ODD dimensions"):
+        nn.SpatialSubtractiveNormalization(1, torch.Tensor(4, 4).fill(1))
+
+
+def test_divisive_and_contrastive_normalization():
+    k = np.ones((3, 3))
+    m = nn.SpatialDivisiveNormalization(2, T(k), 0.5, 0.5)
+    x = np.random.randn(2, 5, 4)
+    out = m.forward(T(x))
+    num, den = local_sums_ref(x ** 2, k)
+    std = np.sqrt(num) / den  # Torch7 divides the root by the border coefficient
+    ref_std = np.where(std > 0.5, std, 0.5)
+    np.testing.assert_allclose(out._a, x / ref_std, atol=1e-12)
+    assert nn.Jacobian.testJacobian(m, torch.rand(2, 4, 4).add(1)) < 1e-4
+    c = nn.SpatialContrastiveNormalization(2, T(k), 0.5)
+    sub = x - local_mean_ref(x, k)
+    num, den = local_sums_ref(sub ** 2, k)
+    s = np.sqrt(num) / den
+    np.testing.assert_allclose(c.forward(T(x))._a, sub / np.where(s > 0.5, s, 0.5), atol=1e-12)
+    assert c.forward(torch.rand(3, 2, 5, 4)).size().totable() == [3, 2, 5, 4]
+
+
+def test_weight_norm_wraps_linear():
+    lin = nn.Linear(4, 3)
+    m = nn.WeightNorm(lin)
+    assert str(m) == "nn.WeightNorm [nn.Linear(4 -> 3)]"
+    v, g = m.v._a, m.g._a
+    np.testing.assert_allclose(g, np.sqrt((v ** 2).sum(axis=1)))
+    x = np.random.randn(2, 4)
+    out = m.forward(T(x))
+    w = g[:, None] * v / np.sqrt((v ** 2).sum(axis=1) + 1e-4)[:, None]
+    np.testing.assert_allclose(out._a, x @ w.T + lin.bias._a, atol=1e-12)
+    params = m.parameters()[0]
+    assert params[0] is m.v and params[1] is m.g and params[2] is lin.bias
+    # (accUpdateGradParameters does not reach v and g, in Torch7 either: only these two checks)
+    for x in (torch.rand(2, 4), torch.rand(4)):
+        assert_wn_jacobian(m, x)
+
+
+def assert_wn_jacobian(m, x):
+    assert nn.Jacobian.testJacobian(m, x) < 1e-5
+    params, grads = m.parameters()
+    for p, g in zip(params, grads):
+        assert nn.Jacobian.testJacobianParameters(m, x, p, g) < 1e-5
+
+
+def test_weight_norm_convolution_output_dim():
+    conv = nn.SpatialConvolution(2, 3, 2, 2)
+    m = nn.WeightNorm(conv, 2)  # norm per input plane (dimension 2 of the weight)
+    assert m.v.size().totable() == [2, 12]
+    m.forward(torch.rand(2, 3, 3))
+    w = conv.weight._a
+    norms = np.sqrt((np.moveaxis(w, 1, 0).reshape(2, -1) ** 2).sum(axis=1))
+    np.testing.assert_allclose(norms, m.g._a * np.sqrt((m.v._a ** 2).sum(axis=1))
+                               / np.sqrt((m.v._a ** 2).sum(axis=1) + 1e-4), rtol=1e-12)
+    assert_wn_jacobian(m, torch.rand(2, 3, 3))
+
+
+def test_collapse():
+    m = nn.Collapse(3)
+    x = torch.rand(2, 3, 4, 5)
+    out = m.forward(x)
+    assert out.size().totable() == [2, 60] and out.storage() is x.storage()
+    assert m.forward(torch.rand(3, 4, 5)).size().totable() == [60]
+    gi = m.backward(x, torch.rand(2, 60))
+    assert gi.size().totable() == [2, 3, 4, 5]

@@ -79,6 +79,9 @@ class Linear(Module):
 
     def _check(self, input):
         _check_dims(self, input, (1, 2))
+        if input.dtype != self.weight.dtype:
+            raise TypeError(f"{self}: input is a {input.__typename__} but the weight is a "
+                            f"{self.weight.__typename__} (convert the module with :type())")
         n_in = self.weight._size[1]
         if input._size[-1] != n_in:
             m1 = f"[{input._size[0]} x {input._size[1]}]" if input.dim() == 2 else f"[1 x {input._size[0]}]"

@@ -415,3 +415,10 @@ def test_normalize_inf_norm():
     x = T([[1.0, -4.0, 2.0], [3.0, 1.0, -1.0]])
     np.testing.assert_allclose(m.forward(x)._a, x._a / np.abs(x._a).max(1, keepdims=True), rtol=1e-9)
     assert_jacobian(nn.Normalize(float("inf")), torch.Tensor(3, 4))
+
+
+def test_linear_rejects_another_tensor_type_by_name():
+    m = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match=r"nn.Linear\(2 -> 2\): input is a torch.FloatTensor"):
+        m.forward(torch.FloatTensor(3, 2))
+    assert m.forward(torch.Tensor(3, 2).zero())._size == (3, 2)

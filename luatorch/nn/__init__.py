@@ -72,6 +72,7 @@ from .pooling import (
     SpatialAdaptiveMaxPooling,
     SpatialAveragePooling,
     SpatialDilatedMaxPooling,
+    SpatialFractionalMaxPooling,
     SpatialMaxPooling,
     SpatialMaxUnpooling,
 )

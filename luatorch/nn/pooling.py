@@ -418,3 +418,128 @@ class SpatialAdaptiveAveragePooling(Module):
         gi = rows @ g @ cols.T
         put(self.gradInput, input._size)[...] = gi.reshape(input._size)
         return self.gradInput
+
+
+class SpatialFractionalMaxPooling(Module):
+    """Fractional max pooling (Graham, 2014): poolSizeW x poolSizeH windows at pseudo-random
+    overlapping positions chosen per sample and plane from ``randomSamples`` (drawn anew on
+    every forward unless ``fixPoolingRegions()``), down to a given output size (outW, outH >= 1)
+    or a reduction ratio (0 < ratio < 1)."""
+
+    __typename__ = "nn.SpatialFractionalMaxPooling"
+
+    def __init__(self, poolSizeW, poolSizeH, arg1, arg2):
+        super().__init__()
+        if poolSizeW < 2 or poolSizeH < 2:
+            raise ValueError("nn.SpatialFractionalMaxPooling: pool sizes must be at least 2")
+        self.poolSizeW, self.poolSizeH = poolSizeW, poolSizeH
+        self.randomSamples = None
+        self.newRandomPool = False
+        if arg1 >= 1 and arg2 >= 1:
+            self.outW, self.outH = int(arg1), int(arg2)
+        else:
+            if not (0 < arg1 < 1 and 0 < arg2 < 1):
+                raise ValueError("nn.SpatialFractionalMaxPooling: reduction ratios must be in (0, 1)")
+            self.ratioW, self.ratioH = arg1, arg2
+
+    def fixPoolingRegions(self, val=True):
+        self.newRandomPool = True if val is None else val
+        return self
+
+    def _buffer_size(self, input):
+        if input.dim() == 3:
+            return (1, input._size[0], 2)
+        if input.dim() == 4:
+            return (input._size[0], input._size[1], 2)
+        raise ValueError(f"{typename(self)}: input must be dim 3 or 4, got {shape_str(input)}")
+
+    def _init_samples(self, input):
+        size = self._buffer_size(input)
+        rs = self.randomSamples
+        if rs is None:
+            self.randomSamples = input.new().resize(size).uniform()
+        elif rs._size[:2] != size[:2]:
+            rs.resize(size).uniform()
+        elif not self.newRandomPool:
+            rs.uniform()
+
+    def _out_sizes(self, input):
+        if getattr(self, "ratioW", None) is not None and getattr(self, "ratioH", None) is not None:
+            outW = math.floor(input._size[-1] * self.ratioW)
+            outH = math.floor(input._size[-2] * self.ratioH)
+            if outW <= 0:
+                raise ValueError("reduction ratio or input width too small")
+            if outH <= 0:
+                raise ValueError("reduction ratio or input height too small")
+            return outW, outH
+        return self.outW, self.outH
+
+    @staticmethod
+    def _intervals(sample, in_size, out_size, pool):
+        """THNN's window starts for samples u (any shape): floor((i + u) a) - floor(u a),
+        a = (in - pool) / (out - 1); the last window ends at the border."""
+        i = np.arange(out_size)
+        if out_size == 1:
+            return np.broadcast_to(np.array([in_size - pool]), sample.shape + (1,)).copy()
+        alpha = (in_size - pool) / (out_size - 1)
+        u = sample[..., None]
+        seq = np.trunc((i + u) * alpha).astype(np.int64) - np.trunc(u * alpha).astype(np.int64)
+        seq[..., -1] = in_size - pool
+        return seq
+
+    def updateOutput(self, input):
+        check_ndim(self, input, (3, 4), "3D or 4D (batch mode) tensor")
+        if getattr(self, "indices", None) is None:
+            self.indices = LongTensor()
+        self._init_samples(input)
+        outW, outH = self._out_sizes(input)
+        x, _ = as_batch(input, 4)
+        B, C, H, W = x.shape
+        pW, pH = self.poolSizeW, self.poolSizeH
+        if outW + pW - 1 > W:
+            raise ValueError(f"{typename(self)}: poolSizeW ({pW}) too large relative to input width ({W})")
+        if outH + pH - 1 > H:
+            raise ValueError(f"{typename(self)}: poolSizeH ({pH}) too large relative to input height ({H})")
+        rs = self.randomSamples._a.reshape(B, C, 2)
+        seqW = self._intervals(rs[..., 0], W, outW, pW)  # (B, C, outW)
+        seqH = self._intervals(rs[..., 1], H, outH, pH)
+        rows = (seqH[..., :, None] + np.arange(pH))[:, :, :, None, :, None]  # (B,C,oH,1,pH,1)
+        cols = (seqW[..., :, None] + np.arange(pW))[:, :, None, :, None, :]  # (B,C,1,oW,1,pW)
+        b = np.arange(B)[:, None, None, None, None, None]
+        c = np.arange(C)[None, :, None, None, None, None]
+        win = x[b, c, rows, cols].reshape(B, C, outH, outW, pH * pW)
+        k = win.argmax(axis=-1)
+        shape = input._size[:-2] + (outH, outW)
+        put(self.output, shape)[...] = np.take_along_axis(win, k[..., None], axis=-1)[..., 0].reshape(shape)
+        ky, kx = np.divmod(k, pW)
+        y = seqH[:, :, :, None] + ky
+        xx = seqW[:, :, None, :] + kx
+        put(self.indices, shape)[...] = (y * W + xx + 1).reshape(shape)
+        return self.output
+
+    def updateGradInput(self, input, gradOutput):
+        check_tensor(self, gradOutput, "gradOutput")
+        x, _ = as_batch(input, 4)
+        B, C, H, W = x.shape
+        if gradOutput.nElement() != self.indices.nElement():
+            raise ValueError(f"{typename(self)}: gradOutput {shape_str(gradOutput)} does not match the "
+                             f"output {shape_str(self.indices)}")
+        where = self.indices._a.reshape(B * C, -1) - 1 + np.arange(B * C)[:, None] * (H * W)
+        gi = np.bincount(where.reshape(-1), weights=gradOutput._a.reshape(-1), minlength=B * C * H * W)
+        put(self.gradInput, input._size)[...] = gi.reshape(input._size)
+        return self.gradInput
+
+    def empty(self):
+        return self.clearState()
+
+    def clearState(self):
+        if getattr(self, "indices", None) is not None:
+            self.indices.set()
+        if self.randomSamples is not None:
+            self.randomSamples.set()
+        return Module.clearState(self)
+
+    def __tostring__(self):
+        w = getattr(self, "outW", None) or getattr(self, "ratioW", None)
+        h = getattr(self, "outH", None) or getattr(self, "ratioH", None)
+        return f"{typename(self)}({w}x{h}, {self.poolSizeW},{self.poolSizeH})"

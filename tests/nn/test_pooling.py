@@ -182,3 +182,30 @@ def test_adaptive_pooling():
             np.testing.assert_allclose(o2._a[:, :, a, b], win.mean(axis=(2, 3)), atol=1e-13)
     assert_jacobian(mx, torch.rand(2, 5, 4))
     assert_jacobian(av, torch.rand(2, 2, 5, 4))
+
+
+def test_fractional_max_pooling_regions_from_samples():
+    m = nn.SpatialFractionalMaxPooling(2, 3, 4, 3)  # pool 2x3, output W=4, H=3
+    x = np.random.randn(2, 2, 7, 9)
+    out = m.forward(T(x))
+    assert out.size().totable() == [2, 2, 3, 4]
+    u = m.randomSamples._a
+    for b in range(2):
+        for c in range(2):
+            def starts(sample, n_in, n_out, pool):
+                a = (n_in - pool) / (n_out - 1)
+                s = [int((i + sample) * a) - int(sample * a) for i in range(n_out - 1)]
+                return s + [n_in - pool]
+            sw = starts(u[b, c, 0], 9, 4, 2)
+            sh = starts(u[b, c, 1], 7, 3, 3)
+            for i in range(3):
+                for j in range(4):
+                    win = x[b, c, sh[i]:sh[i] + 3, sw[j]:sw[j] + 2]
+                    assert out._a[b, c, i, j] == win.max()
+                    k = int(m.indices._a[b, c, i, j]) - 1
+                    assert x[b, c, k // 9, k % 9] == win.max()
+    # fixed regions make the module deterministic, so finite differences apply
+    m.fixPoolingRegions()
+    assert_jacobian(m, torch.rand(2, 2, 7, 9))
+    r = nn.SpatialFractionalMaxPooling(2, 2, 0.5, 0.5)
+    assert r.forward(torch.rand(3, 8, 6)).size().totable() == [3, 4, 3]

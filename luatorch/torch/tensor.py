@@ -88,8 +88,12 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
         a0 = args[0]
         if isinstance(a0, Tensor) and len(args) == 1:
             self._set_from(a0._storage, a0._offset, a0._size, a0._stride)
-        elif isinstance(a0, Storage):
+        elif isinstance(a0, self.storage_class):
+            # a storage of the tensor's own type is viewed; any other LongStorage gives sizes
             self.set(*args)
+        elif isinstance(a0, Storage) and not isinstance(a0, LongStorage):
+            raise TypeError(f"{self.__typename__}: expected a {self.storage_class.__typename__} "
+                            f"to view or a LongStorage of sizes, got {a0.__typename__}")
         elif isinstance(a0, np.ndarray) and len(args) == 1:
             self._init_from_array(a0)
         elif isinstance(a0, (list, tuple)) and len(args) == 1:

@@ -83,3 +83,16 @@ def test_result_forms_of_view_and_expand():
     assert out.expandAs(col, torch.Tensor(8, 4)).size().totable() == [8, 4]
     assert col.expand(torch.LongStorage([8, 3])).size().totable() == [8, 3]
     assert torch.totable(torch.Tensor([[1, 2]])) == [[1, 2]]
+
+
+def test_long_storage_gives_sizes_except_to_a_long_tensor():
+    # Torch7: a storage of the tensor's own type is viewed, a LongStorage otherwise gives sizes
+    t = torch.DoubleTensor(torch.LongStorage([2, 3]))
+    assert t.size().totable() == [2, 3]
+    t = torch.FloatTensor(torch.LongStorage([2, 3]), torch.LongStorage([1, 2]))
+    assert t._stride == (1, 2)
+    s = torch.LongStorage([4, 5])
+    v = torch.LongTensor(s)
+    assert v.storage() is s and v._a.tolist() == [4, 5]
+    with pytest.raises(TypeError, match="LongStorage of sizes"):
+        torch.DoubleTensor(torch.FloatStorage(3))

@@ -98,14 +98,10 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
             self._init_from_array(a0)
         elif isinstance(a0, (list, tuple)) and len(args) == 1:
             self._init_from_table(a0)
+        elif len(args) == 2 and all(isinstance(a, Storage) for a in args):
+            self._resize(_parse_sizes(args[:1]), _parse_sizes(args[1:]))  # (sizes, strides)
         else:
-            size = _parse_sizes(args)
-            if len(args) == 2 and all(isinstance(a, Storage) for a in args):
-                size = _parse_sizes(args[:1])
-                stride = _parse_sizes(args[1:])
-                self._resize(size, stride)
-            else:
-                self._resize(size)
+            self._resize(_parse_sizes(args))
 
     # --- construction helpers ---------------------------------------------------------
     def _init_from_array(self, arr):

@@ -1464,7 +1464,7 @@ class Emitter:
             simple = all(is_str(t) or is_int(t) or (t is not None and t.kind in ("tensor", "module"))
                          for t in types)
             multi = any(isinstance(a, (A.Call, A.MethodCall)) and a.ty is not None and a.ty.kind == "tuple" or isinstance(a, A.Vararg) for a in args[-1:])
-            if simple and not multi and len(args) <= 1:
+            if simple and not multi and len(args) == 1:   # th's print() alone writes nothing
                 return call("print", *self.args(args))
             return call(self.compat("print"), *self.args(args))
         if fname == "tostring" and len(args) == 1:

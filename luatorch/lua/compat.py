@@ -158,15 +158,19 @@ def _table_items(t):
     return [(i, v) for i, v in enumerate(t, 1) if v is not None]
 
 
-def _print_table(obj, out, depth=0, max_depth=5):
+def _print_table(obj, out, depth=0, max_depth=4):
     tab = depth * 4
+    items = _table_items(obj)
+    if not items:
+        out.append(" " * tab + "{}")
+        return
     out.append(" " * tab + "{")
-    for k, v in _table_items(obj):
+    pad = " " * (tab + 2)
+    for k, v in items:
         key = tostring(k)
-        pad = " " * (tab + 2)
         if isinstance(v, (list, dict)):
             if depth >= max_depth - 1 or not v:
-                out.append(f"{pad}{key} : {tostring(v)}")
+                out.append(f"{pad}{key} : {{...}}")
             else:
                 out.append(f"{pad}{key} : ")
                 _print_table(v, out, depth + 1, max_depth)
@@ -191,9 +195,7 @@ def print(*values):
             parts.append(tostring(v) + "\t")
             if i == n - 1:
                 parts.append("\n")
-    if n == 0:
-        parts.append("\n")
-    sys.stdout.write("".join(parts))
+    sys.stdout.write("".join(parts))  # print() alone writes nothing, as th's print
 
 
 def write(*values):

@@ -14,7 +14,7 @@ CASES = {
     ),
     'loop_over_array_by_index': (
         "local t = {'a', 'b', 'c'}\nfor i = 1, #t do io.write(t[i]) end\nprint()",
-        't = ["a", "b", "c"]\nfor i in range(1, len(t) + 1):\n    print(t[i - 1], sep="", end="")\nprint()',
+        't = ["a", "b", "c"]\nfor i in range(1, len(t) + 1):\n    print(t[i - 1], sep="", end="")\ncompat.print()',
     ),
     'truthiness_zero_and_empty_string': (
         "local n, s = 0, ''\nif n then print('0 is true') end\nif s then print('empty string is true') end\nif not nil then print('nil is false') end",
@@ -62,15 +62,15 @@ CASES = {
     ),
     'goto_continue': (
         "for i = 1, 5 do\n  if i % 2 == 0 then goto continue end\n  io.write(i, ' ')\n  ::continue::\nend\nprint()",
-        'for i in range(1, 6):\n    if i % 2 == 0:\n        continue\n    print(i, " ", sep="", end="")\nprint()',
+        'for i in range(1, 6):\n    if i % 2 == 0:\n        continue\n    print(i, " ", sep="", end="")\ncompat.print()',
     ),
     'numeric_for_negative_and_float_steps': (
         "for i = 10, 1, -4 do io.write(i, ' ') end\nfor x = 0, 1, 0.5 do io.write(x, ' ') end\nfor i = 1, 2.5 do io.write(i, ' ') end\nprint()",
-        'for i in range(10, 0, -4):\n    print(i, " ", sep="", end="")\nfor x in compat.numeric_for(0, 1, 0.5):\n    compat.write(x, " ")\nfor i in range(1, 3):\n    print(i, " ", sep="", end="")\nprint()',
+        'for i in range(10, 0, -4):\n    print(i, " ", sep="", end="")\nfor x in compat.numeric_for(0, 1, 0.5):\n    compat.write(x, " ")\nfor i in range(1, 3):\n    print(i, " ", sep="", end="")\ncompat.print()',
     ),
     'ipairs_and_pairs_on_array': (
         "local t = {'x', 'y'}\nfor i, v in ipairs(t) do io.write(i, v, ' ') end\nfor _, v in ipairs(t) do io.write(v) end\nprint()",
-        't = ["x", "y"]\nfor i, v in enumerate(t, start=1):\n    print(i, v, " ", sep="", end="")\nfor v in t:\n    print(v, sep="", end="")\nprint()',
+        't = ["x", "y"]\nfor i, v in enumerate(t, start=1):\n    print(i, v, " ", sep="", end="")\nfor v in t:\n    print(v, sep="", end="")\ncompat.print()',
     ),
     'pairs_on_record': (
         'local r = {a = 1}\nr.b = 2\nlocal sum = 0\nfor k, v in pairs(r) do sum = sum + v end\nprint(sum, r.a, r.c)',
@@ -90,7 +90,7 @@ CASES = {
     ),
     'lua_patterns': (
         "print(string.match('key=val', '(%w+)=(%w+)'))\nprint(string.find('hello world', 'o w'))\nprint(('a1b22c333'):gsub('%d+', '#'))\nfor w in ('one two'):gmatch('%a+') do io.write('[', w, ']') end\nprint()",
-        'compat.print(*compat.match("key=val", "(%w+)=(%w+)"))\ncompat.print(*compat.find("hello world", "o w"))\ncompat.print(*compat.gsub("a1b22c333", "%d+", "#"))\nfor w in compat.gmatch("one two", "%a+"):\n    compat.write("[", w, "]")\nprint()',
+        'compat.print(*compat.match("key=val", "(%w+)=(%w+)"))\ncompat.print(*compat.find("hello world", "o w"))\ncompat.print(*compat.gsub("a1b22c333", "%d+", "#"))\nfor w in compat.gmatch("one two", "%a+"):\n    compat.write("[", w, "]")\ncompat.print()',
     ),
     'tostring_tonumber_type': (
         "print(tostring(nil), tostring(true), tostring(12), tonumber('0x10'), tonumber('z'), type('s'), type({}), type(nil))",

@@ -12,14 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 TH = ROOT / ".venv" / "bin" / "th"
 
 # A Lua print that writes as th's (trepl's) print does for scalars: each value's tostring
-# followed by a tab, then a newline; io.write with Lua's number formatting.
+# followed by a tab, then a newline (nothing at all for print()); io.write as Lua's.
 _LUA_PRELUDE = r"""
 local out = {}
 _OUT = out
 function print(...)
   local n = select('#', ...)
   for i = 1, n do out[#out + 1] = tostring((select(i, ...))) .. '\t' end
-  out[#out + 1] = '\n'
+  if n > 0 then out[#out + 1] = '\n' end  -- th's print() alone writes nothing
 end
 io = io or {}
 io.write = function(...)

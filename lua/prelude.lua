@@ -526,6 +526,7 @@ end
 -- Compile a REPL line: as an expression to print first, then as a statement.
 -- Returns 'ok' | 'incomplete' | 'error', message.
 function P.repl_line(line)
+   line = line:gsub('^%s*=', '')   -- Lua's old "= expr" also prints
    local silent = line:find(';%s*$') ~= nil
    local f = not silent and loadstring('return ' .. line, '=stdin')
    local err

@@ -499,6 +499,7 @@ local function refresh_view(p, v)
    v.ptr = ffi.cast(ctypes[ctype], addr)
    v.off, v.nd, v.keep, v.epoch = offset, nd, keep, epoch
    v.n, v.st, v.n2, v.st2, v.n3, v.st3 = n, st, n2, st2, n3, st3
+   v.subs = nil
    views[p] = v
    return v
 end
@@ -507,13 +508,12 @@ end
 -- its Python tensor (a select) is made only when it is used as a tensor. While unused as a
 -- tensor and until Python runs again, the same sub-proxy serves every t[k] of that parent
 -- (so w[i][j] in a loop allocates nothing).
-local subcache = setmetatable({}, {__mode = 'k'})  -- parent proxy -> {epoch =, [k] = sub}
-
 local function lazy_sub(p, v, k)
-   local sc = subcache[p]
-   if sc == nil or sc.epoch ~= epoch then
-      sc = {epoch = epoch}
-      subcache[p] = sc
+   -- the sub-proxies live in the parent's view, which is valid for this epoch only
+   local sc = v.subs
+   if sc == nil then
+      sc = {}
+      v.subs = sc
    else
       local sub = sc[k]
       if sub ~= nil then return sub end

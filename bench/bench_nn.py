@@ -103,8 +103,41 @@ def bench_criterions():
         g = gn - np.exp(lp) * gn.sum(1, keepdims=True)
         return f, g
 
+    sgn = torch.Tensor(np.where(rng.random((N, D)) < 0.5, -1.0, 1.0))
+    sa = sgn._a
+    q = torch.Tensor(rng.uniform(0.01, 1, (N, D)))
+    qa = q._a
+
+    def margin_bare():
+        f = np.maximum(0.0, 1 - xa * sa).sum() / n
+        return f, np.where(xa * sa < 1, -sa, 0.0) / n
+
+    def softmargin_bare():
+        f = np.logaddexp(0.0, -xa * sa).sum() / n
+        z = np.exp(-xa * sa)
+        return f, -sa * z / (1 + z) / n
+
+    def kldiv_bare():
+        f = (qa * (np.log(qa) - la)).sum() / n
+        return f, -qa / n
+
+    def multimargin_bare():
+        z = 1 - xa[rows, ci][:, None] + xa
+        z[rows, ci] = 0
+        z = np.maximum(z, 0)
+        f = z.sum() / D / N
+        z = 1 - xa[rows, ci][:, None] + xa
+        z[rows, ci] = 0
+        g = (z > 0) / (D * N)
+        g[rows, ci] = -g.sum(1)
+        return f, g
+
     cases = [
         ("MSECriterion fwd+bwd", nn.MSECriterion(), x, y, mse_bare),
+        ("MarginCriterion fwd+bwd", nn.MarginCriterion(), x, sgn, margin_bare),
+        ("SoftMarginCriterion fwd+bwd", nn.SoftMarginCriterion(), x, sgn, softmargin_bare),
+        ("DistKLDivCriterion fwd+bwd", nn.DistKLDivCriterion(), logp, q, kldiv_bare),
+        ("MultiMarginCriterion fwd+bwd", nn.MultiMarginCriterion(), x, cls, multimargin_bare),
         ("AbsCriterion fwd+bwd", nn.AbsCriterion(), x, y, abs_bare),
         ("SmoothL1Criterion fwd+bwd", nn.SmoothL1Criterion(), x, y, smoothl1_bare),
         ("BCECriterion fwd+bwd", nn.BCECriterion(), p, t01, bce_bare),
@@ -122,6 +155,45 @@ def bench_criterions():
         report(name, *best_pair(ours, bare, 10))
 
 
+def bench_mlp_step():
+    """One training step of Linear-Tanh-Linear-LogSoftMax + ClassNLL, against the same step
+    written in numpy (what a Torch7 script's inner loop costs on top of the arithmetic)."""
+    rng = np.random.default_rng(2)
+    H, C = 512, 10
+    x = torch.Tensor(rng.standard_normal((N, D)))
+    y = torch.Tensor(rng.integers(1, C + 1, N).astype(float))
+    net = nn.Sequential().add(nn.Linear(D, H)).add(nn.Tanh()).add(nn.Linear(H, C)).add(nn.LogSoftMax())
+    crit = nn.ClassNLLCriterion()
+    params, grads = net.getParameters()
+    W1, b1 = net.modules[0].weight._a.copy(), net.modules[0].bias._a.copy()
+    W2, b2 = net.modules[2].weight._a.copy(), net.modules[2].bias._a.copy()
+    xa, ci, rows = x._a, y._a.astype(np.int64) - 1, np.arange(N)
+
+    def ours():
+        grads.zero()
+        out = net.forward(x)
+        crit.forward(out, y)
+        net.backward(x, crit.backward(out, y))
+
+    def bare():
+        h = np.tanh(xa @ W1.T + b1)
+        z = h @ W2.T + b2
+        lp = z - z.max(1, keepdims=True)
+        lp -= np.log(np.exp(lp).sum(1, keepdims=True))
+        f = -lp[rows, ci].mean()
+        g = np.zeros_like(lp)
+        g[rows, ci] = -1.0 / N
+        gz = g - np.exp(lp) * g.sum(1, keepdims=True)
+        gW2, gb2 = gz.T @ h, gz.sum(0)
+        gh = (gz @ W2) * (1 - h * h)
+        gW1, gb1 = gh.T @ xa, gh.sum(0)
+        gx = gh @ W1
+        return f, gW1, gb1, gW2, gb2, gx
+
+    report("MLP 1024-512-10 train step", *best_pair(ours, bare, 5))
+
+
 if __name__ == "__main__":
     bench_linear()
     bench_criterions()
+    bench_mlp_step()

@@ -118,11 +118,15 @@ class DistKLDivCriterion(_Pointwise):
     __typename__ = "nn.DistKLDivCriterion"
 
     def _loss(self, x, y):
+        if y.size and y.min() > 0:  # the usual case: no masking needed
+            return np.vdot(y, np.log(y) - x)
         pos = y > 0
         return (y[pos] * (np.log(y[pos]) - x[pos])).sum()
 
     def _grad(self, x, y, out, norm):
-        out[...] = np.where(y > 0, -y, 0.0)
+        np.negative(y, out=out)
+        if y.size and y.min() <= 0:
+            out[y <= 0] = 0.0
         out *= norm
 
 
@@ -386,33 +390,39 @@ class MultiMarginCriterion(Criterion):
                              f"{_sz(input) if isinstance(input, Tensor) else type(input).__name__}")
         x = input._a.reshape(-1, input._size[-1])
         t = _class_targets(self, input, target, x.shape[0])
-        if ((t < 0) | (t >= x.shape[1])).any():
+        if t.size and (t.min() < 0 or t.max() >= x.shape[1]):
             raise IndexError(f"{typename(self)}: target out of range (input has {x.shape[1]} classes)")
         rows = np.arange(x.shape[0])
-        z = self.margin - x[rows, t][:, None] + x
+        # z_i = max(0, margin - x[y] + x[i]) for i != y
+        z = np.subtract(x, (x[rows, t] - self.margin)[:, None])
         z[rows, t] = 0
-        z = np.maximum(z, 0)
+        np.maximum(z, 0, out=z)
         w = getattr(self, "weights", None)
-        wy = w._a[t][:, None] if w is not None else 1.0
+        wy = w._a[t][:, None] if w is not None else None
         return x, t, rows, z, wy
+
+    def _norm(self, x):
+        return 1.0 / x.shape[1] / (x.shape[0] if self.sizeAverage else 1)
 
     def updateOutput(self, input, target):
         x, _t, _rows, z, wy = self._parts(input, target)
         h = z if self.p == 1 else z * z
-        out = float((h * wy).sum()) / x.shape[1]
-        if self.sizeAverage:
-            out /= x.shape[0]
-        self.output = out
-        return out
+        total = float(h.sum()) if wy is None else float((h * wy).sum())
+        self.output = total * self._norm(x)
+        return self.output
 
     def updateGradInput(self, input, target):
         x, t, rows, z, wy = self._parts(input, target)
-        g = (z > 0) * (1.0 if self.p == 1 else 2 * z) * wy / x.shape[1]
-        if self.sizeAverage:
-            g = g / x.shape[0]
-        g = np.asarray(g, dtype=np.float64)
+        self.gradInput.resize(input._size)
+        g = self.gradInput._a.reshape(z.shape)
+        if self.p == 1:
+            np.greater(z, 0, out=g)
+        else:
+            np.multiply(z, 2.0, out=g)
+        if wy is not None:
+            g *= wy
+        g *= self._norm(x)
         g[rows, t] = -g.sum(1)
-        _put(self.gradInput, input._size, g.reshape(input._size))
         return self.gradInput
 
 

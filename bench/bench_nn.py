@@ -164,7 +164,7 @@ def bench_mlp_step():
     y = torch.Tensor(rng.integers(1, C + 1, N).astype(float))
     net = nn.Sequential().add(nn.Linear(D, H)).add(nn.Tanh()).add(nn.Linear(H, C)).add(nn.LogSoftMax())
     crit = nn.ClassNLLCriterion()
-    params, grads = net.getParameters()
+    _params, grads = net.getParameters()
     W1, b1 = net.modules[0].weight._a.copy(), net.modules[0].bias._a.copy()
     W2, b2 = net.modules[2].weight._a.copy(), net.modules[2].bias._a.copy()
     xa, ci, rows = x._a, y._a.astype(np.int64) - 1, np.arange(N)

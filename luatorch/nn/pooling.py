@@ -98,17 +98,36 @@ class SpatialMaxPooling(Module):
         extraH = max(0, needH - (H + 2 * self.padH))
         extraW = max(0, needW - (W + 2 * self.padW))
         xp = padded(x, (self.padH, self.padW), -np.inf, (extraH, extraW))
-        win = windows2d(xp, self.kH, self.kW, self.dH, self.dW, oH, oW, dilH, dilW)
-        flat = win.reshape(B, C, oH, oW, self.kH * self.kW)
-        k = flat.argmax(axis=-1)  # first maximum, as THNN's strict '>' (NaN wins)
         out = put(self.output, input._size[:-2] + (oH, oW)).reshape(B, C, oH, oW)
-        out[...] = np.take_along_axis(flat, k[..., None], axis=-1)[..., 0]
-        # input coordinates of the winning tap
-        ky, kx = np.divmod(k, self.kW)
-        y = ky * dilH + (np.arange(oH) * self.dH - self.padH)[:, None]
-        xx = kx * dilW + (np.arange(oW) * self.dW - self.padW)[None, :]
         idx = put(self.indices, input._size[:-2] + (oH, oW)).reshape(B, C, oH, oW)
-        idx[...] = y * W + xx + 1
+        # one pass per kernel tap over all windows at once, branch-free: np.maximum keeps
+        # the values (NaN wins, as in THNN's val > maxval || isnan(val)); a tap becomes the
+        # argmax when strictly larger than the best so far (or NaN), so the first maximum
+        # wins; tap numbers grow, so "switch to tap k" is max(winner, better * k)
+        spanH, spanW = self.dH * (oH - 1) + 1, self.dW * (oW - 1) + 1
+        n_taps = self.kH * self.kW
+        winner = np.zeros((B, C, oH, oW), dtype=np.uint8 if n_taps < 256 else np.int32)
+        scratch = np.empty_like(winner)
+        nan_possible = not np.isfinite(x.sum())
+        offsets = np.empty(n_taps, dtype=np.int64)
+        for i in range(self.kH):
+            for j in range(self.kW):
+                k = i * self.kW + j
+                y0, x0 = i * dilH, j * dilW
+                offsets[k] = y0 * W + x0
+                tap = xp[:, :, y0:y0 + spanH:self.dH, x0:x0 + spanW:self.dW]
+                if k == 0:
+                    out[...] = tap
+                    continue
+                better = tap > out
+                if nan_possible:
+                    better |= np.isnan(tap)
+                np.maximum(out, tap, out=out)
+                np.multiply(better, scratch.dtype.type(k), out=scratch)
+                np.maximum(winner, scratch, out=winner)
+        corner = ((np.arange(oH) * self.dH - self.padH)[:, None] * W
+                  + (np.arange(oW) * self.dW - self.padW)[None, :] + 1)
+        np.add(offsets[winner], corner, out=idx)
         return self.output
 
     def updateGradInput(self, input, gradOutput):

@@ -3,9 +3,10 @@ alias), SpatialDilatedConvolution, SpatialFullConvolution.
 
 Convolution works as THNN's SpatialConvolutionMM: the input is unfolded ("im2col") into a
 column matrix with numpy stride tricks, then one BLAS product per call does the work. The
-column matrix is kept in ``finput`` (Torch7's field), whose Torch shape is Torch7's
-(B x nInputPlane*kH*kW x oH*oW, or without B for a single image); its memory is laid out as
-(nInputPlane*kH*kW) x (B*oH*oW) so that the whole batch is a single matrix product.
+column matrix lives in ``finput`` (Torch7's field): for a batch, the batch is worked through in
+slices small enough for the columns to stay in cache (a large speed-up over one huge product),
+so finput holds the columns of one slice, Torch shape step x nInputPlane*kH*kW x oH*oW (without
+the first dimension for a single image), its memory laid out so a slice is one matrix operand.
 """
 
 import math
@@ -19,8 +20,12 @@ from ..torch.storage import LongStorage
 from . import utils
 from .module import Module, _uniform, stdv_of
 
-
 # --- shared helpers (also used by pooling, temporal, volumetric) --------------------------
+# Elements of unfolded columns worked on at a time: the batch is cut into slices whose columns
+# (512 KiB of doubles) stay in cache between the unfold and the matrix product that reads them.
+CACHE_ELEMENTS = 1 << 16
+
+
 def shape_str(t):
     """THNN's description of a tensor's shape: ``[2 x 3 x 4]`` (``[]`` when empty)."""
     return "[" + " x ".join(str(s) for s in t._size) + "]"
@@ -186,46 +191,59 @@ class SpatialConvolution(Module):
                              f"match the output shape [{' x '.join(map(str, expected))}] "
                              f"({ndim}D input {shape_str(input)})")
 
-    def _columns(self, input, oH, oW):
-        """Unfold the input into finput; returns the (K, B*oH*oW) column matrix."""
+    def _chunk(self, B, per_sample):
+        """Samples per slice of the batch so that one slice's columns stay in cache."""
+        return max(1, min(B, CACHE_ELEMENTS // max(1, per_sample)))
+
+    def _column_buffer(self, step, L, batched):
+        """finput as the scratch for one slice's columns: Torch shape step x K x L (K x L for
+        a single image), memory K x (step*L) so a slice is one matrix operand."""
         if getattr(self, "finput", None) is None:
             self.finput = self.weight.new()
+        K = self.nInputPlane * self.kH * self.kW
+        if batched:
+            return laid_out(self.finput, (K, step, L), (1, 0, 2)).reshape(-1)
+        return laid_out(self.finput, (K, L), (0, 1)).reshape(-1)
+
+    def _slices(self, input, oH, oW):
+        """Yield (b0, n, cols) over slices of the batch, cols the (K, n*oH*oW) unfolded input
+        of samples b0 .. b0+n-1 (in finput)."""
         x, batched = as_batch(input, 4)
         B = x.shape[0]
         dilH, dilW = self._dilation()
         C, kH, kW = self.nInputPlane, self.kH, self.kW
-        xp = padded(x, (self.padH, self.padW))
-        view = unfold2d(xp, kH, kW, self.dH, self.dW, oH, oW, dilH, dilW)
-        # Torch shape (B, K, L) (or (K, L)); memory (K, B, L)
-        if batched:
-            cols = laid_out(self.finput, (C * kH * kW, B, oH * oW), (1, 0, 2))
-        else:
-            cols = laid_out(self.finput, (C * kH * kW, oH * oW), (0, 1))
-        np.copyto(cols.reshape(C, kH, kW, B, oH, oW), view)
-        return cols.reshape(C * kH * kW, B * oH * oW)
+        K, L = C * kH * kW, oH * oW
+        view = unfold2d(padded(x, (self.padH, self.padW)), kH, kW, self.dH, self.dW, oH, oW, dilH, dilW)
+        step = self._chunk(B, K * L)
+        flat = self._column_buffer(step, L, batched)
+        for b0 in range(0, B, step):
+            n = min(step, B - b0)
+            cols = flat[:K * n * L]
+            np.copyto(cols.reshape(C, kH, kW, n, oH, oW), view[:, :, :, b0:b0 + n])
+            yield b0, n, cols.reshape(K, n * L)
 
     def updateOutput(self, input):
         oH, oW = self._geometry(input)
         if getattr(self, "fgradInput", None) is None:
             self.fgradInput = self.weight.new()
-        cols = self._columns(input, oH, oW)
-        B = cols.shape[1] // (oH * oW)
         O = self.nOutputPlane
-        prod = self.weight._a.reshape(O, -1) @ cols  # (O, B*L)
-        shape = input._size[:-3] + (O, oH, oW)
-        out = put(self.output, shape).reshape(B, O, oH, oW)
+        w2 = self.weight._a.reshape(O, -1)
+        x, _ = as_batch(input, 4)
+        out = put(self.output, input._size[:-3] + (O, oH, oW)).reshape(x.shape[0], O, oH, oW)
         bias = getattr(self, "bias", None)
-        prod = prod.reshape(O, B, oH, oW).transpose(1, 0, 2, 3)
-        if bias is not None:
-            np.add(prod, bias._a.reshape(1, O, 1, 1), out=out)
-        else:
-            out[...] = prod
+        for b0, n, cols in self._slices(input, oH, oW):
+            prod = (w2 @ cols).reshape(O, n, oH, oW).transpose(1, 0, 2, 3)
+            if bias is not None:
+                np.add(prod, bias._a.reshape(1, O, 1, 1), out=out[b0:b0 + n])
+            else:
+                out[b0:b0 + n] = prod
         return self.output
 
-    def _grad_matrix(self, gradOutput, B, oH, oW):
-        """gradOutput as an (O, B*oH*oW) matrix."""
-        go = gradOutput._a.reshape(B, self.nOutputPlane, oH * oW)
-        return np.ascontiguousarray(go.transpose(1, 0, 2)).reshape(self.nOutputPlane, B * oH * oW)
+    def _grad_matrix(self, gradOutput, B, oH, oW, b0=0, n=None):
+        """gradOutput of samples b0 .. b0+n-1 as an (O, n*oH*oW) matrix."""
+        n = B - b0 if n is None else n
+        go = gradOutput._a.reshape(B, self.nOutputPlane, oH * oW)[b0:b0 + n]
+        return np.ascontiguousarray(go.transpose(1, 0, 2)).reshape(self.nOutputPlane, n * oH * oW)
 
     def updateGradInput(self, input, gradOutput):
         if self.gradInput is None:
@@ -234,26 +252,23 @@ class SpatialConvolution(Module):
         self._check_grad_output(input, gradOutput, oH, oW)
         if getattr(self, "fgradInput", None) is None:
             self.fgradInput = self.weight.new()
-        x, batched = as_batch(input, 4)
+        x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
         kH, kW = self.kH, self.kW
         dilH, dilW = self._dilation()
         Hp, Wp = H + 2 * self.padH, W + 2 * self.padW
         w2t = self.weight._a.reshape(self.nOutputPlane, -1).T
-        gi = put(self.gradInput, input._size).reshape(B, C, H, W)
         if self.dW == 1 and self.dH == 1:
-            gi[...] = self._grad_input_stride1(gradOutput, w2t, B, C, Hp, Wp, oH, oW, dilH, dilW) \
-                [:, :, self.padH:self.padH + H, self.padW:self.padW + W].transpose(1, 0, 2, 3)
-            return self.gradInput
-        go = self._grad_matrix(gradOutput, B, oH, oW)
-        if batched:
-            gcols = laid_out(self.fgradInput, (C * kH * kW, B, oH * oW), (1, 0, 2))
+            acc = self._grad_input_stride1(gradOutput, w2t, B, C, Hp, Wp, oH, oW, dilH, dilW)
         else:
-            gcols = laid_out(self.fgradInput, (C * kH * kW, oH * oW), (0, 1))
-        gcols = gcols.reshape(C * kH * kW, B * oH * oW)
-        np.matmul(w2t, go, out=gcols)
-        acc = np.zeros((C, B, Hp, Wp), dtype=gcols.dtype)
-        fold2d(gcols.reshape(C, kH, kW, B, oH, oW), acc, kH, kW, self.dH, self.dW, oH, oW, dilH, dilW)
+            acc = np.zeros((C, B, Hp, Wp), dtype=w2t.dtype)
+            step = self._chunk(B, C * kH * kW * oH * oW)
+            for b0 in range(0, B, step):
+                n = min(step, B - b0)
+                gcols = w2t @ self._grad_matrix(gradOutput, B, oH, oW, b0, n)
+                fold2d(gcols.reshape(C, kH, kW, n, oH, oW), acc[:, b0:b0 + n], kH, kW, self.dH, self.dW,
+                       oH, oW, dilH, dilW)
+        gi = put(self.gradInput, input._size).reshape(B, C, H, W)
         gi[...] = acc[:, :, self.padH:self.padH + H, self.padW:self.padW + W].transpose(1, 0, 2, 3)
         return self.gradInput
 
@@ -261,38 +276,39 @@ class SpatialConvolution(Module):
         """col2im for unit strides over "wide" rows: gradOutput is widened to Wp columns with
         zeros, so every kernel offset becomes one shift of the flattened padded plane (long
         contiguous adds instead of oW-long ones); the zero columns add nothing where rows wrap.
-        Returns the padded gradient, (C, B, Hp, Wp)."""
+        Works through the batch in cache-sized slices. Returns the padded gradient (C, B, Hp, Wp)."""
         O, kH, kW = self.nOutputPlane, self.kH, self.kW
+        n_wide = oH * Wp
         wide = np.zeros((O, B, oH, Wp), dtype=w2t.dtype)
         wide[:, :, :, :oW] = gradOutput._a.reshape(B, O, oH, oW).transpose(1, 0, 2, 3)
-        gcols = (w2t @ wide.reshape(O, B * oH * Wp)).reshape(C, kH, kW, B, oH * Wp)
-        n = oH * Wp
-        acc = np.zeros((C, B, Hp * Wp + (kW - 1) * dilW), dtype=gcols.dtype)
-        for i in range(kH):
-            for j in range(kW):
-                off = i * dilH * Wp + j * dilW
-                acc[:, :, off:off + n] += gcols[:, i, j]
+        wide = wide.reshape(O, B, n_wide)
+        acc = np.zeros((C, B, Hp * Wp + (kW - 1) * dilW), dtype=w2t.dtype)
+        step = self._chunk(B, C * kH * kW * n_wide)
+        for b0 in range(0, B, step):
+            n = min(step, B - b0)
+            gcols = (w2t @ wide[:, b0:b0 + n].reshape(O, n * n_wide)).reshape(C, kH, kW, n, n_wide)
+            part = acc[:, b0:b0 + n]
+            for i in range(kH):
+                for j in range(kW):
+                    off = i * dilH * Wp + j * dilW
+                    part[:, :, off:off + n_wide] += gcols[:, i, j]
         return acc[:, :, :Hp * Wp].reshape(C, B, Hp, Wp)
 
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
         oH, oW = self._geometry(input)
         self._check_grad_output(input, gradOutput, oH, oW)
-        finput = getattr(self, "finput", None)
         x, _ = as_batch(input, 4)
         B = x.shape[0]
-        K = self.nInputPlane * self.kH * self.kW
-        if finput is None or finput.nElement() != K * B * oH * oW:
-            cols = self._columns(input, oH, oW)
-        else:  # the columns forward(input) left in finput
-            cols = finput._storage.data[:K * B * oH * oW].reshape(K, B * oH * oW)
-        go = self._grad_matrix(gradOutput, B, oH, oW)
-        gw = go @ cols.T
+        O = self.nOutputPlane
+        gw = np.zeros((O, self.nInputPlane * self.kH * self.kW), dtype=self.gradWeight._a.dtype)
+        for b0, n, cols in self._slices(input, oH, oW):
+            gw += self._grad_matrix(gradOutput, B, oH, oW, b0, n) @ cols.T
         if scale != 1:
             gw *= scale
         self.gradWeight._a[...] += gw.reshape(self.gradWeight._size)
         if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
-            self.gradBias._a[...] += scale * go.sum(axis=1)
+            self.gradBias._a[...] += scale * gradOutput._a.reshape(B, O, -1).sum(axis=(0, 2))
 
     def type(self, type=None, tensorCache=None):
         if type is not None:

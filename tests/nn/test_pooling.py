@@ -209,3 +209,17 @@ def test_fractional_max_pooling_regions_from_samples():
     assert_jacobian(m, torch.rand(2, 2, 7, 9))
     r = nn.SpatialFractionalMaxPooling(2, 2, 0.5, 0.5)
     assert r.forward(torch.rand(3, 8, 6)).size().totable() == [3, 4, 3]
+
+
+def test_max_pooling_nan_wins_as_in_thnn():
+    x = np.random.rand(1, 4, 4)
+    x[0, 0, 1] = np.nan
+    x[0, 3, 2] = np.nan
+    x[0, 3, 3] = np.nan  # two NaNs in one window: THNN's loop keeps the last
+    m = nn.SpatialMaxPooling(2, 2)
+    out = m.forward(T(x))
+    assert np.isnan(out._a[0, 0, 0]) and np.isnan(out._a[0, 1, 1])
+    assert m.indices._a[0, 0, 0] == 0 * 4 + 1 + 1
+    assert m.indices._a[0, 1, 1] == 3 * 4 + 3 + 1
+    ref, idx = maxpool_ref(np.nan_to_num(x, nan=-1.0), 2, 2, 2, 2, 0, 0, False)
+    np.testing.assert_array_equal(out._a[0, 1, 0], ref[0, 1, 0])

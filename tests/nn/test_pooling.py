@@ -221,5 +221,5 @@ def test_max_pooling_nan_wins_as_in_thnn():
     assert np.isnan(out._a[0, 0, 0]) and np.isnan(out._a[0, 1, 1])
     assert m.indices._a[0, 0, 0] == 0 * 4 + 1 + 1
     assert m.indices._a[0, 1, 1] == 3 * 4 + 3 + 1
-    ref, idx = maxpool_ref(np.nan_to_num(x, nan=-1.0), 2, 2, 2, 2, 0, 0, False)
+    ref, _ = maxpool_ref(np.nan_to_num(x, nan=-1.0), 2, 2, 2, 2, 0, 0, False)
     np.testing.assert_array_equal(out._a[0, 1, 0], ref[0, 1, 0])

@@ -19,8 +19,8 @@ TOOL = SHARED / "tools" / "conformance"
 PASSING = [
     "01_logit_regression_slide", "02_logistic_two_class", "03_chain_rule_by_layers",
     "04_mlp_xor", "05_custom_layer", "06_optim_algorithms", "07_tensor_basics",
-    "08_rng_streams", "09_serialization", "11_convnet", "12_table_containers",
-    "13_criterions", "14_print_formats",
+    "08_rng_streams", "09_serialization", "10_nngraph_lstm", "11_convnet",
+    "12_table_containers", "13_criterions", "14_print_formats", "15_rng_extended",
 ]
 
 pytestmark = pytest.mark.skipif(not TOOL.exists(), reason="the shared conformance folder is absent")

@@ -7,6 +7,8 @@ with nodes builds a graph node (``nn.Linear(4, 4)(x)``, ``nn.Identity()()``,
 provided; annotations are stored on the nodes.
 """
 
+import collections.abc
+import os
 import sys
 
 from .. import nn
@@ -14,9 +16,9 @@ from ..nn.criterion import Criterion
 from ..nn.module import Module
 from ..torch.classes import typename
 from . import graph
-from .gmodule import expecting_node_message, gModule
+from .gmodule import as_sequence, expecting_node_message, gModule
 from .modules import JustElement, JustTable, ModuleFromCriterion
-from .node import Node, NodeData
+from .node import _PACKAGE_DIR, Node, NodeData
 
 __all__ = [
     "JustElement",
@@ -35,14 +37,20 @@ _module_forward_call = getattr(Module.__call__, "_forward_call", Module.__call__
 _criterion_forward_call = getattr(Criterion.__call__, "_forward_call", Criterion.__call__)
 
 
+def _graph_item(value):
+    # a module among the inputs is a forgotten second pair of parentheses: report it as such
+    return isinstance(value, (Node, Module))
+
+
 def _holds_node(value):
-    """True when ``value`` is a node or a table holding one: a call that builds the graph."""
-    if isinstance(value, Node):
+    """True when ``value`` is a node, a module, an empty table or a table holding a node or a
+    module: a call meant to build the graph (nn's forward call never takes these)."""
+    if _graph_item(value):
         return True
     if isinstance(value, (list, tuple)):
-        return any(isinstance(v, Node) for v in value)
-    if hasattr(value, "items"):
-        return any(isinstance(v, Node) for v in value.values())
+        return len(value) == 0 or any(_graph_item(v) for v in value)
+    if isinstance(value, collections.abc.Mapping):
+        return len(value) == 0 or any(_graph_item(v) for v in value.values())
     return False
 
 
@@ -65,12 +73,13 @@ def _module_call(self, input=_NO_ARGUMENT, *more):
         raise TypeError(expecting_node_message(None, "inputs", 1))
     if input is _NO_ARGUMENT:
         inputs = []
-    elif isinstance(input, Node):
-        inputs = [input]
-    else:
-        from .gmodule import as_sequence
-
+    elif isinstance(input, (list, tuple, collections.abc.Mapping)):
+        if len(input) == 0:  # (a Lua table is true even when empty)
+            raise ValueError("cannot pass an empty table of inputs. To indicate no incoming "
+                             "connections, leave the second set of parens blank.")
         inputs = as_sequence(input, "inputs")
+    else:
+        inputs = [input]
     node = Node(NodeData(module=self))
     for i, dnode in enumerate(inputs, 1):
         if typename(dnode) != "nngraph.Node":
@@ -92,6 +101,9 @@ def annotateNodes(stackLevel=1):
     """Name every node held in a local variable of the calling function after that variable
     (names given explicitly are kept). Reads Python frames: from Lua, use node:annotate."""
     frame = sys._getframe(int(stackLevel))
+    if os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR + os.sep):
+        raise RuntimeError("nngraph.annotateNodes reads the local variables of the calling Python "
+                           "function, and cannot see Lua's: name nodes with node:annotate{name = ...}")
     for name, value in list(frame.f_locals.items()):
         if isinstance(value, Node) and not value.data.annotations.get("name"):
             value.annotate({"name": name})

@@ -7,6 +7,7 @@ orders come from torch/graph's traversals (see graph.py), so that a graph comput
 random numbers and sums gradients exactly as under Torch7.
 """
 
+import collections.abc
 import sys
 
 from ..nn.containers import Container
@@ -36,7 +37,7 @@ def as_sequence(value, what):
     None in the holes, as ``table.maxn`` would walk it."""
     if isinstance(value, (list, tuple)):
         return list(value)
-    if hasattr(value, "items") and not isinstance(value, Node):
+    if isinstance(value, collections.abc.Mapping):
         keys = [k for k in value if isinstance(k, (int, float)) and not isinstance(k, bool)]
         n = int(max(keys)) if keys else 0
         return [value.get(i) if i in value else None for i in range(1, n + 1)]
@@ -182,7 +183,8 @@ class gModule(Container):
                 if typename(module) != "nnop.Parameters":
                     raise ValueError(f"Expected nnop.Parameters node, found : {typename(module)}")
         if innode_root is None:
-            raise ValueError("expecting the forward innode")
+            raise ValueError("expecting the forward innode (an input node does not connect to "
+                             "the outputs)")
         self.innode = innode_root
         self.outnode = outnode
         self.verbose = False
@@ -191,15 +193,16 @@ class gModule(Container):
         self.forwardnodes = self.fg.topsort()[0]
         self.backwardnodes = self.bg.topsort()[0]
 
+        position = {node.data: i for i, node in enumerate(self.forwardnodes)}
         for i, node in enumerate(self.forwardnodes):
             data = node.data
             if data.nSplitOutputs and data.nSplitOutputs != len(node.children):
                 unused = data.nSplitOutputs - len(node.children)
                 raise ValueError(f"{unused} of split({data.nSplitOutputs}) outputs from the node "
                                  f"declared at {data.annotations.get('_debugLabel')} are unused")
-            later = {n.data for n in self.forwardnodes[i + 1:]} if data.reverseMap else ()
+            # a node fed by this one but not reaching the outputs would never run
             for successor in data.reverseMap:
-                if successor.data not in later:
+                if position.get(successor.data, -1) <= i:
                     raise ValueError(f"node declared on {successor.data.annotations.get('_debugLabel')} "
                                      "does not connect to gmodule output")
             data.forwardNodeId = node.id

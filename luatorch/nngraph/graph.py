@@ -14,6 +14,7 @@ class Node(TorchObject):
     """A graph vertex holding ``data`` and an ordered, duplicate-free ``children`` list."""
 
     __typename__ = "graph.Node"
+    __nonpersistent__ = ("_child_set",)  # an index of ``children``, rebuilt after loading
 
     def __init__(self, data=None):
         self.data = data
@@ -31,9 +32,13 @@ class Node(TorchObject):
         if isinstance(child, (list, tuple)):
             for c in child:
                 self.add(c)
-        elif child not in self._child_set:
-            self._child_set.add(child)
-            self.children.append(child)
+        else:
+            index = self.__dict__.get("_child_set")
+            if index is None:
+                index = self._child_set = set(self.children)
+            if child not in index:
+                index.add(child)
+                self.children.append(child)
 
     def visit(self, pre_func=None, post_func=None):
         """Depth-first walk: ``pre_func`` on entering a node not yet ``visited``, then its
@@ -162,6 +167,7 @@ class Graph(TorchObject):
     """Ordered lists of nodes and edges; node ``id`` is its 1-based position in ``nodes``."""
 
     __typename__ = "graph.Graph"
+    __nonpersistent__ = ("_node_index", "_edge_set")  # indexes of the lists, rebuilt on load
 
     def __init__(self):
         self.nodes = []
@@ -169,11 +175,18 @@ class Graph(TorchObject):
         self._node_index = {}
         self._edge_set = set()
 
+    def _indexes(self):
+        if "_node_index" not in self.__dict__:
+            self._node_index = {n: i for i, n in enumerate(self.nodes, 1)}
+            self._edge_set = set(self.edges)
+        return self._node_index, self._edge_set
+
     def add(self, edge):
         if isinstance(edge, (list, tuple)):
             for e in edge:
                 self.add(e)
             return
+        self._indexes()
         if not isinstance(edge, Edge):
             raise TypeError("graph.Edge or {graph.Edges} expected")
         if edge not in self._edge_set:
@@ -190,6 +203,7 @@ class Graph(TorchObject):
     def clone(self):
         """New nodes sharing the data, with the same edges."""
         g = Graph()
+        self._indexes()
         nodes = [n.new(n.data) for n in self.nodes]
         for e in self.edges:
             g.add(e.new(nodes[self._node_index[e.from_] - 1], nodes[self._node_index[e.to] - 1]))
@@ -238,6 +252,7 @@ class Graph(TorchObject):
         return sorted_nodes, rg, rootnodes
 
     def _ends(self, first, second):
+        self._indexes()
         candidates = {getattr(e, first): True for e in self.edges}
         for e in self.edges:
             candidates.pop(getattr(e, second), None)

@@ -3,6 +3,7 @@
 import os
 import sys
 
+from ..torch.classes import TorchObject
 from .graph import Node as GraphNode
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,16 +32,21 @@ def caller_location(with_function=True):
     return "[?]:0_" if with_function else "[?]:0"
 
 
-class NodeData:
+class NodeData(TorchObject):
     """The ``data`` record of a node (a Lua table in Torch7): ``module``, ``input`` (inputs
     gathered during forward), ``gradOutput`` (gradients to sum), ``mapindex`` (the input nodes'
     data in connection order), ``reverseMap`` (the nodes fed by this one), ``annotations``,
-    and for split points ``nSplitOutputs`` / ``selectindex``. A missing field reads as None."""
+    and for split points ``nSplitOutputs`` / ``selectindex``. A missing field reads as None,
+    as a missing field of a Lua table reads as nil. It is an object rather than a dict because
+    nodes find their inputs by the identity of this record (Lua keys tables by identity)."""
+
+    __typename__ = "nngraph.NodeData"
 
     def __init__(self, **fields):
         self.__dict__.update(fields)
 
     def __getattr__(self, name):
+        # only reached for fields never set: Lua's nil
         if name.startswith("__"):
             raise AttributeError(name)
 

@@ -10,6 +10,7 @@ from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
 from .criterion import Criterion
+from .module import resize
 from .transfer import LogSoftMax, Sigmoid
 
 
@@ -18,7 +19,7 @@ def _sz(t):
 
 
 def _put(buf, shape, values):
-    buf.resize(tuple(shape))
+    resize(buf, shape)
     buf._a[...] = values
     return buf
 
@@ -67,7 +68,7 @@ class _Pointwise(Criterion):
 
     def updateGradInput(self, input, target):
         x, y = _check_same(self, input, target)
-        self.gradInput.resize(input._size)
+        resize(self.gradInput, input._size)
         self._grad(x, y, self.gradInput._a, 1.0 / x.size if self.sizeAverage else 1.0)
         return self.gradInput
 
@@ -228,7 +229,7 @@ class BCECriterion(Criterion):
         x, y = _check_same(self, input, target)
         eps = self.eps
         w = self._w(x)
-        self.gradInput.resize(input._size)
+        resize(self.gradInput, input._size)
         g = self.gradInput._a
         # -(y - x) / ((1 - x + eps) (x + eps)), written into the reused buffer
         denom = np.subtract(1.0, x)
@@ -317,7 +318,7 @@ class ClassNLLCriterion(Criterion):
     def updateGradInput(self, input, target):
         x, rows, cls, wt = self._parts(input, target)
         total = float(rows.size) if wt is None else float(wt.sum())
-        self.gradInput.resize(input._size)
+        resize(self.gradInput, input._size)
         g = self.gradInput._a.reshape(x.shape)
         g.fill(0)
         scale = 1.0 / total if (self.sizeAverage and total != 0) else 1.0
@@ -413,7 +414,7 @@ class MultiMarginCriterion(Criterion):
 
     def updateGradInput(self, input, target):
         x, t, rows, z, wy = self._parts(input, target)
-        self.gradInput.resize(input._size)
+        resize(self.gradInput, input._size)
         g = self.gradInput._a.reshape(z.shape)
         if self.p == 1:
             np.greater(z, 0, out=g)

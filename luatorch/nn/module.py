@@ -237,6 +237,15 @@ class Module(TorchObject):
         return True
 
 
+def resize(t, shape):
+    """``t:resize(shape)`` for a tuple of sizes, skipping the call when nothing changes (the
+    common case for reused buffers)."""
+    shape = tuple(shape)
+    if t._size != shape or t._storage is None:
+        t.resize(shape)
+    return t
+
+
 def _uniform(t, a, b):
     """``t:uniform(a, b)`` through the tensor's RNG method (Torch7's stream)."""
     if t._size:

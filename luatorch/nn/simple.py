@@ -16,7 +16,7 @@ import numpy as np
 from ..torch import IntTensor, LongTensor, Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
-from .module import Module, _bernoulli, _normal, _uniform, stdv_of
+from .module import Module, _bernoulli, _normal, _uniform, resize, stdv_of
 
 
 def _sz(shape):
@@ -25,7 +25,7 @@ def _sz(shape):
 
 def _put(buf, shape, values=None):
     """Resize ``buf`` to ``shape`` and return its numpy view (optionally filled with values)."""
-    buf.resize(tuple(shape))
+    resize(buf, shape)
     a = buf._a
     if values is not None:
         a[...] = values
@@ -825,7 +825,7 @@ class LookupTable(Module):
     def updateGradInput(self, input, gradOutput):
         # indices are not differentiable: the gradient is zero, shaped like the input
         if isinstance(self.gradInput, Tensor) and input.nElement():
-            self.gradInput.resize(input._size).zero()
+            resize(self.gradInput, input._size).zero()
         return self.gradInput
 
     def accGradParameters(self, input, gradOutput, scale=1):
@@ -1282,7 +1282,7 @@ class Copy(Module):
         if getattr(self, "_identity", False) and input.__typename__ == self.output.__typename__:
             self.output = input
             return input
-        self.output.resize(input._size).copy(input)
+        resize(self.output, input._size).copy(input)
         return self.output
 
     def updateGradInput(self, input, gradOutput):
@@ -1968,5 +1968,5 @@ class OneHot(Module):
         return self.output
 
     def updateGradInput(self, input, gradOutput):
-        self.gradInput.resize(input._size).zero()
+        resize(self.gradInput, input._size).zero()
         return self.gradInput

@@ -9,11 +9,11 @@ from ..torch import Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
 from . import utils
-from .module import Module
+from .module import Module, resize
 
 
 def _put(buf, shape, values):
-    buf.resize(tuple(shape))
+    resize(buf, shape)
     buf._a[...] = values
     return buf
 

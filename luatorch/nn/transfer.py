@@ -6,11 +6,11 @@ import numpy as np
 
 from ..torch import Tensor
 from ..torch.classes import typename
-from .module import Module, _uniform
+from .module import Module, _uniform, resize
 
 
 def _put(buf, shape, values):
-    buf.resize(tuple(shape))
+    resize(buf, shape)
     buf._a[...] = values
     return buf
 
@@ -429,7 +429,7 @@ class LogSoftMax(Module):
     def updateOutput(self, input):
         ax = _softmax_axis(self, input)
         x = input._a
-        self.output.resize(input._size)
+        resize(self.output, input._size)
         out = self.output._a
         np.subtract(x, x.max(axis=ax, keepdims=True), out=out)
         lse = np.exp(out).sum(axis=ax, keepdims=True)
@@ -440,7 +440,7 @@ class LogSoftMax(Module):
         ax = _softmax_axis(self, input)
         y = self.output._a
         go = gradOutput._a.reshape(y.shape)
-        self.gradInput.resize(input._size)
+        resize(self.gradInput, input._size)
         g = self.gradInput._a
         np.exp(y, out=g)
         g *= -go.sum(axis=ax, keepdims=True)

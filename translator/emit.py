@@ -492,7 +492,23 @@ class Emitter:
         self.class_stack.pop()
         cls = cst.ClassDef(name=name(info.sym.pyname), bases=[arg(base)],
                            body=cst.IndentedBlock(body=body, header=self.marked_ws(s.line)))
-        return [cls]
+        out = [cls]
+        if info.parent_sym is not None and self._used_outside_methods(info.parent_sym, info):
+            # ``local Foo, parent = torch.class(...)``: parent is used as a value too
+            out.append(self.simple(assign([name(info.parent_sym.pyname)], base), s))
+        return out
+
+    def _used_outside_methods(self, sym, info):
+        methods = {id(m) for m in info.methods}
+        stack = [self.chunk.body]
+        while stack:
+            n = stack.pop()
+            if id(n) in methods:
+                continue
+            if isinstance(n, A.Name) and n.sym is sym and n is not sym.decl:
+                return True
+            stack.extend(A.children(n))
+        return False
 
     def method_name(self, n):
         return {"__init": "__init__", "__tostring": "__str__", "__call__": "__call__"}.get(n, n)
@@ -794,12 +810,20 @@ class Emitter:
         if isinstance(target, A.Index):
             ot = first(target.obj.ty)
             key = target.key
+            if isinstance(value, A.Function) and not is_dict(ot) and not is_list(ot) and \
+                    not (isinstance(target.obj, A.Name) and target.obj.sym in self.classes):
+                raise Unsupported("a function stored in an object's field (Lua passes self "
+                                  "explicitly; the library calls it without)")
             # t[#t + 1] = v  ->  t.append(v)
             if is_list(ot) and isinstance(key, A.BinOp) and key.op == "+" and \
                     isinstance(key.left, A.UnOp) and key.left.op == "#" and \
                     self._same(key.left.operand, target.obj) and isinstance(key.right, A.Number) \
                     and key.right.value == 1:
                 return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "append"), self.ex(value))), s)]
+            if is_list(ot) and not isinstance(value, A.Nil) and not isinstance(key, A.String):
+                stored = self.list_store(target, value, s)
+                if stored is not None:
+                    return stored
             if isinstance(value, A.Nil):
                 if is_dict(ot):
                     return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "pop"),
@@ -821,6 +845,15 @@ class Emitter:
         if isinstance(t, A.Name):
             return name(t.sym.pyname)
         return self.index(t, store=True)
+
+    def list_store(self, target, value, s):
+        """``t[i] = v`` on a Lua array: Python lists do not grow by assignment, so unless the
+        index is provably inside the list, the store goes through ``compat.setindex``."""
+        key = target.key
+        if isinstance(key, A.UnOp) and key.op == "#" and self._same(key.operand, target.obj):
+            return None  # t[#t] = v: the last element, always inside
+        return [self.simple(expr_stmt(call(self.compat("setindex"), self.ex(target.obj),
+                                           self.ex(key), self.ex(value))), s)]
 
     # --- calls as statements -----------------------------------------------------------------------
     def call_stmt(self, s):
@@ -1148,6 +1181,9 @@ class Emitter:
         sym = e.sym
         if sym.kind == "global":
             n = e.name
+            for info in self.classes.values():   # torch.class('Foo') also makes a global Foo
+                if info.typename == n:
+                    return name(info.sym.pyname)
             if n in L.LIBRARY_MODULES:
                 self.lib_imports.add(n)
                 return name(n)
@@ -1202,13 +1238,20 @@ class Emitter:
         # method-table access on a class: Foo.__init -> Foo.__init__
         if isinstance(obj, A.Name) and obj.sym in self.classes and isinstance(key, A.String):
             return attr(self.ex(obj), self.method_name(key.value))
+        if isinstance(obj, A.Name) and obj.sym.kind == "global" and obj.name == "nn" and \
+                isinstance(key, A.String) and not store:
+            for info in self.classes.values():   # nn.ReQU for a class defined in this script
+                if info.typename == "nn." + key.value:
+                    return name(info.sym.pyname)
         if isinstance(obj, A.Name) and obj.sym.kind == "global" and obj.name in ("math", "string", "table", "os", "io") \
                 and not store:
             return self.lualib_value(obj.name, key.value if isinstance(key, A.String) else None, e)
         if is_list(ot):
             return subscript(self.ex(obj), self.list_index(obj, key))
         if ot is not None and ot.kind == "arg":
-            return subscript(self.ex(obj), self.ex(key))
+            if store:
+                raise Unsupported("assignment into the script's arg table")
+            return call(self.compat("arg"), self.ex(key))
         if is_dict(ot):
             if store or isinstance(key, A.String) and (not ot.fields or key.value in ot.fields):
                 return subscript(self.ex(obj), self.dict_key(key))
@@ -1483,6 +1526,11 @@ class Emitter:
                 return call("len", name("args"))
         if fname == "select" and args and len(args) == 2 and isinstance(args[1], A.Vararg):
             return slice_(name("args"), minus_one(self.ex(args[0])))
+        if fname == "select" and args:
+            if isinstance(args[0], A.String) and args[0].value == "#":
+                return call("len", cst.List([cst.Element(a.value, star=a.star) if not a.star else
+                                             cst.StarredElement(a.value) for a in self.args(args[1:])]))
+            return call(self.compat("select"), *self.args(args))
         if fname in ("unpack",):
             return call(self.compat("unpack"), *self.args(args))
         if fname == "pcall":
@@ -1517,7 +1565,8 @@ class Emitter:
             self.need("sys")
             return call(attr(attr(name("sys"), "stderr"), "write"),
                         call(self.compat("concat"), cst.List([cst.Element(self.ex(a)) for a in e.args])))
-        if is_str(ot) or isinstance(e.obj, A.String):
+        if is_str(ot) or isinstance(e.obj, A.String) or \
+                ot is None and m in L.STRING_ONLY_METHODS:
             return self.string_call(m, e.args, e, receiver=e.obj)
         obj = self.ex(e.obj)
         for a in e.args:

@@ -66,3 +66,11 @@ LIBRARY_MODULES = ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua"
 # methods that never give several values, whatever the receiver (so ``%`` formatting needs no tuple)
 SINGLE_VALUE_METHODS = {"norm", "sum", "mean", "nElement", "dim", "nDimension", "std", "var",
                         "dot", "dist", "trace", "prod", "size", "clone", "forward", "backward"}
+
+# methods that only Lua strings have (a receiver of unknown type calling one is a string)
+STRING_ONLY_METHODS = {"match", "gmatch", "gsub", "find", "upper", "lower", "rep", "byte",
+                       "len", "format", "reverse"}
+
+# torch functions giving several values (Lua keeps the first where one is expected)
+TORCH_MULTI_VALUE = {"gesv": 2, "gels": 2, "trtrs": 2, "eig": 2, "symeig": 2, "svd": 3, "qr": 2,
+                     "geqrf": 2, "btrifact": 2}

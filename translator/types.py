@@ -556,6 +556,8 @@ class Inference:
         if mod == "torch":
             if name in L.TORCH_TENSOR_FUNCS:
                 return TENSOR
+            if name in L.TORCH_MULTI_VALUE:
+                return Ty("tuple", items=[TENSOR] * L.TORCH_MULTI_VALUE[name])
             if name in L.TORCH_ALWAYS_PAIR:
                 return Ty("tuple", items=[TENSOR, Ty("tensor", cls="torch.LongTensor")])
             if name in L.TORCH_PAIR_WITH_DIM:
@@ -639,25 +641,33 @@ class Inference:
         args = [self.expr(a) for a in e.args]
         m = e.method
         if ot is None:
-            if m in ("forward", "backward", "updateOutput", "updateGradInput"):
-                return None
+            if m in L.STRING_ONLY_METHODS:   # only strings have these methods
+                return self.method_call_on_string(e, m)
             return None
         k = ot.kind
         if k == "str":
-            if m in ("format", "rep", "sub", "upper", "lower", "reverse"):
-                return STR
-            if m in ("len", "byte"):
-                return INT
-            if m == "gsub":
-                return Ty("tuple", items=[STR, INT])
-            if m == "find":
-                return Ty("tuple", items=[_nilable(INT), _nilable(INT)], cls="open")
-            if m == "match":
-                return _match_type(e.args[0] if e.args else None)
-            return None
+            return self.method_call_on_string(e, m)
         if k == "tensor":
             if m in ("apply", "map") and e.args:
                 self.callback_params(e.args[0], [NUM])
+        return self._method_type(e, ot, m, args)
+
+    def method_call_on_string(self, e, m):
+        if m in ("format", "rep", "sub", "upper", "lower", "reverse"):
+            return STR
+        if m in ("len", "byte"):
+            return INT
+        if m == "gsub":
+            return Ty("tuple", items=[STR, INT])
+        if m == "find":
+            return Ty("tuple", items=[_nilable(INT), _nilable(INT)], cls="open")
+        if m == "match":
+            return _match_type(e.args[0] if e.args else None)
+        return None
+
+    def _method_type(self, e, ot, m, args):
+        k = ot.kind
+        if k == "tensor":
             if m == "size" or m == "stride":
                 return INT if e.args else Ty("obj", cls="torch.LongStorage")
             if m in ("max", "min", "median", "mode", "kthvalue", "sort", "topk"):

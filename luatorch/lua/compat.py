@@ -504,7 +504,10 @@ def pairs(t):
     """``pairs``: (key, value) of a list (1-based keys) or of a dict."""
     if isinstance(t, dict):
         return list(t.items())
-    return [(i, v) for i, v in enumerate(t, 1) if v is not None]
+    if isinstance(t, (list, tuple)):
+        return [(i, v) for i, v in enumerate(t, 1) if v is not None]
+    # a library object (an nn module is a Lua table of fields in Torch7)
+    return [(k, v) for k, v in vars(t).items() if v is not None]
 
 
 def length(t):
@@ -554,6 +557,35 @@ def unpack(t, i=1, j=None):
     """``unpack``: the items of a list as a tuple (Lua's multiple values)."""
     j = len(t) if j is None else j
     return tuple(t[k - 1] if k <= len(t) else None for k in range(i, j + 1))
+
+
+def setindex(t, i, v):
+    """``t[i] = v`` on a Lua array held in a Python list: an index one past the end appends (as
+    Lua's table grows); further out, the gap fills with None (Lua's holes)."""
+    n = len(t)
+    if isinstance(i, float) and i.is_integer():
+        i = int(i)
+    if not isinstance(i, int) or i < 1:
+        raise LuaError(f"array index {tostring(i)} is not a positive integer (translated Lua array)")
+    if i <= n:
+        t[i - 1] = v
+    else:
+        t.extend([None] * (i - 1 - n))
+        t.append(v)
+
+
+def select(n, *values):
+    """``select(n, ...)``: the values from the n-th on (negative n counts from the end)."""
+    if n == "#":
+        return len(values)
+    n = int(n)
+    return values[n - 1:] if n > 0 else values[n:]
+
+
+def arg(i):
+    """``arg[i]`` of a th script: sys.argv[i] (arg[0] is the script), None beyond the end."""
+    i = int(i)
+    return sys.argv[i] if 0 <= i < len(sys.argv) else None
 
 
 def pcall(f, *args):

@@ -131,3 +131,12 @@ def test_bytes_that_are_not_utf8_still_print():
     r = subprocess.run([str(exe), "-e", r"print('a', '\255b') io.write('\254\n') print('ok')"],
                        capture_output=True, timeout=60)
     assert r.returncode == 0 and r.stdout == b"a\t\xffb\t\n\xfe\nok\t\n"
+
+
+def test_luatorch_dispatches_translate_and_t7(tmp_path):
+    # both subcommands belong to other parts of the project: only the dispatch is checked here
+    for command in ("translate", "t7"):
+        r = subprocess.run([sys.executable, "-c", "import sys; from luatorch.cli import main; "
+                            f"sys.exit(main(['{command}', '--help']))"],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0 and f"luatorch {command}" in r.stdout

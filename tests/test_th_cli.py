@@ -140,3 +140,20 @@ def test_luatorch_dispatches_translate_and_t7(tmp_path):
                             f"sys.exit(main(['{command}', '--help']))"],
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0 and f"luatorch {command}" in r.stdout
+
+
+def test_require_searches_lua_path_and_lists_the_paths_it_tried(tmp_path):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "mymod.lua").write_text("return {x = 42}\n")
+    exe = BIN / "th"
+    if not exe.exists():
+        pytest.skip("th is not installed in this environment")
+    env = dict(os.environ, LUA_PATH=f"{lib}/?.lua;;")
+    r = subprocess.run([str(exe), "-e", "print(require('mymod').x)"], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert r.stdout == "42\t\n"
+    r = subprocess.run([str(exe), "-e", "require('nomod')"], capture_output=True, text=True,
+                       env=env, timeout=60)
+    assert r.returncode == 1
+    assert "module 'nomod' not found" in r.stderr and f"{lib}/nomod.lua" in r.stderr

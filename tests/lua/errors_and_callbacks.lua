@@ -53,3 +53,9 @@ print(ok, err:find("attempt to call method 'noSuchMethod'") ~= nil)
 local function check(n) if n < 0 then error('negative', 2) end end
 ok, err = pcall(function() check(-1) end)
 print(err)
+
+-- an error value that is a table crosses the library unchanged
+ok, err = pcall(function()
+   optim.sgd(function() error({code = 7}) end, torch.Tensor{1}, {})
+end)
+print(ok, type(err), err.code)

@@ -26,15 +26,23 @@ class _Elementwise(Module):
     def df(self, x, y):
         raise NotImplementedError
 
+    def f_into(self, x, out):
+        """Write f(x) into ``out`` (subclasses may do it without a temporary)."""
+        out[...] = self.f(x)
+
+    def grad_into(self, x, y, go, out):
+        """Write go .* f'(x) into ``out``."""
+        np.multiply(go, self.df(x, y), out=out)
+
     def updateOutput(self, input):
         if not isinstance(input, Tensor):
             raise TypeError(f"{typename(self)}: expected a Tensor, got {type(input).__name__}")
-        y = self.f(input._a)
         if getattr(self, "inplace", False):
-            input._a[...] = y
+            input._a[...] = self.f(input._a)
             self.output.set(input)
         else:
-            _put(self.output, input._size, y)
+            resize(self.output, input._size)
+            self.f_into(input._a, self.output._a)
         return self.output
 
     def updateGradInput(self, input, gradOutput):
@@ -44,8 +52,8 @@ class _Elementwise(Module):
             gradOutput._a[...] *= d.reshape(gradOutput._size)
             self.gradInput.set(gradOutput)
         else:
-            d = self.df(input._a, self.output._a)
-            _put(self.gradInput, input._size, gradOutput._a.reshape(input._size) * d)
+            resize(self.gradInput, input._size)
+            self.grad_into(input._a, self.output._a, gradOutput._a.reshape(input._size), self.gradInput._a)
         return self.gradInput
 
 
@@ -58,6 +66,18 @@ class Sigmoid(_Elementwise):
     def df(self, x, y):
         return (1.0 - y) * y
 
+    def f_into(self, x, out):
+        np.negative(x, out=out)
+        np.exp(out, out=out)
+        out += 1.0
+        np.reciprocal(out, out=out)
+
+    def grad_into(self, x, y, go, out):
+        # gradOutput * (1 - y) * y, in THNN's order
+        np.subtract(1.0, y, out=out)
+        out *= go
+        out *= y
+
 
 class Tanh(_Elementwise):
     __typename__ = "nn.Tanh"
@@ -67,6 +87,14 @@ class Tanh(_Elementwise):
 
     def df(self, x, y):
         return 1.0 - y * y
+
+    def f_into(self, x, out):
+        np.tanh(x, out=out)
+
+    def grad_into(self, x, y, go, out):
+        np.multiply(y, y, out=out)
+        np.subtract(1.0, out, out=out)
+        out *= go
 
 
 class Threshold(_Elementwise):

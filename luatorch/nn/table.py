@@ -3,6 +3,8 @@
 A table of tensors is a Python sequence: a list from Python, a list-like adapter from Lua.
 Tests are ``isinstance(x, Tensor)`` versus "else a sequence"."""
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..torch import Tensor
@@ -312,7 +314,7 @@ def _zero_copy(dst, src):
         t = dst if isinstance(dst, Tensor) else src.new()
         t.resizeAs(src).zero()
         return t
-    if isinstance(src, dict):
+    if isinstance(src, Mapping):
         d = dst if isinstance(dst, dict) else {}
         for k in list(d):
             if k not in src:

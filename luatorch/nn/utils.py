@@ -3,6 +3,8 @@
 A "table of tensors" is any Python sequence (list from Python, a list-like adapter from Lua).
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..torch import Storage, Tensor
@@ -10,8 +12,9 @@ from ..torch.classes import TorchObject, find
 
 
 def is_table(x):
-    """A Lua table of values (anything that is not a Tensor/number/string but indexes by int)."""
-    return not isinstance(x, (Tensor, str, bytes, int, float)) and hasattr(x, "__len__") \
+    """A Lua table of values: anything sized and indexable that is not a tensor, storage,
+    number or string (a Python list or dict, or the bridge's adapter of a Lua table)."""
+    return not isinstance(x, (Tensor, Storage, str, bytes, int, float)) and hasattr(x, "__len__") \
         and hasattr(x, "__getitem__")
 
 
@@ -42,13 +45,13 @@ def recursiveType(param, type_name, tensorCache=None):
             and callable(getattr(param, "type", None)):  # a module or criterion
         param.type(type_name, cache)
         return param
-    if isinstance(param, dict):
-        for k in list(param):
+    if isinstance(param, Mapping):
+        for k in list(param.keys()):
             param[k] = recursiveType(param[k], type_name, cache)
         return param
-    if isinstance(param, list):
-        for i, v in enumerate(param):
-            param[i] = recursiveType(v, type_name, cache)
+    if is_table(param) and hasattr(param, "__setitem__"):  # a list, or a Lua array adapter
+        for i in range(len(param)):
+            param[i] = recursiveType(param[i], type_name, cache)
         return param
     return param
 

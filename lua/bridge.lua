@@ -97,6 +97,11 @@ local function clean_traceback(tb)
          and next_line:find(glue_dir, 1, true)
       local final_xpcall = line:find("^%s*%[C%]: in function 'xpcall'") and
          (next_line == '' or next_line:find(glue_dir, 1, true))
+      if line:find("^%s*%[C%]: in function '[a-z]+'$") and next_line:find(glue_dir, 1, true) then
+         -- a call into Python through the glue's py.* entry points
+         line = line:gsub("in function '[a-z]+'$", 'in the library (Python)')
+         glue_line = false
+      end
       if not (glue_line or c_before_glue or final_xpcall) then out[#out + 1] = line end
    end
    return table.concat(out, '\n')
@@ -382,6 +387,8 @@ function B.callin(fn, n, ...)
    local rn = r.n
    if not r[1] then
       local e = r[2]
+      -- remembered so that a report of this error at the top shows where it happened
+      B.last_callback_error = e
       return false, e.err, e.tb
    end
    for i = 2, rn do

@@ -499,7 +499,17 @@ end
 local function pack(...) return {n = select('#', ...), ...} end
 
 local function on_error(err)
-   return {err = err, tb = B.clean_traceback(debug.traceback('', 2))}
+   local tb = B.clean_traceback(debug.traceback('', 2))
+   local inner = B.last_callback_error
+   local same = inner ~= nil and (inner.err == err or type(err) == 'string'
+      and type(inner.err) == 'string' and err:find(inner.err, 1, true) ~= nil)
+   if same and inner.tb ~= '' then
+      -- the error happened in Lua code that the library called: its stack runs through the
+      -- library down to the script, so it is the whole story
+      tb = inner.tb
+   end
+   B.last_callback_error = nil
+   return {err = err, tb = tb}
 end
 
 local function run_results(r)

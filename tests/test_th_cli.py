@@ -157,3 +157,20 @@ def test_require_searches_lua_path_and_lists_the_paths_it_tried(tmp_path):
                        env=env, timeout=60)
     assert r.returncode == 1
     assert "module 'nomod' not found" in r.stderr and f"{lib}/nomod.lua" in r.stderr
+
+
+def test_error_in_lua_code_called_by_the_library_shows_its_own_stack(tmp_path):
+    (tmp_path / "deep.lua").write_text(
+        "require 'nn'\n"
+        "local Bad = torch.class('nn.TestBad', 'nn.Module')\n"
+        "function Bad:updateOutput(input)\n"
+        "   local x = nil\n"
+        "   return x.field\n"
+        "end\n"
+        "local net = nn.Sequential():add(nn.Linear(2, 2)):add(nn.TestBad())\n"
+        "net:forward(torch.ones(2))\n")
+    r = th("deep.lua", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "deep.lua:5: attempt to index local 'x' (a nil value)" in r.stderr
+    tb = r.stderr.split("stack traceback:")[1]
+    assert tb.index("deep.lua:5:") < tb.index("in the library (Python)") < tb.index("deep.lua:8:")

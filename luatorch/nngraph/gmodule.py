@@ -135,6 +135,7 @@ class gModule(Container):
     ``output`` is one tensor (one output node) or a table."""
 
     __typename__ = "nn.gModule"
+    __nonpersistent__ = ("_plan",)  # derived from the graph, rebuilt when needed
 
     def __init__(self, inputs, outputs):
         super().__init__()
@@ -238,7 +239,8 @@ class gModule(Container):
             innode_input = self.innode.data.input = []
         innode_input.extend(input)
 
-        for node in self.forwardnodes:
+        verbose = self.verbose
+        for node, targets in self._plans()[0]:
             data = node.data
             if data.selectindex:
                 inputs = data.input
@@ -254,15 +256,17 @@ class gModule(Container):
                                            or data.nSplitOutputs != len(output)):
                     n = len(output) if isinstance(output, (list, tuple)) else 0
                     raise ValueError(f"split({data.nSplitOutputs}) cannot split {n} outputs")
-            for child in node.children:
-                cdata = child.data
-                if cdata.input is None:
-                    cdata.input = []
-                position = map_position(cdata.mapindex, data)
-                if position <= len(cdata.input) and cdata.input[position - 1] is not None:
-                    raise ValueError("each input should have one source")
-                _set_at(cdata.input, position, output)
-            if self.verbose:
+            for cdata, position in targets:
+                inputs = cdata.input
+                if inputs is None:
+                    inputs = cdata.input = []
+                if position == len(inputs) + 1:
+                    inputs.append(output)
+                else:
+                    if position <= len(inputs) and inputs[position - 1] is not None:
+                        raise ValueError("each input should have one source")
+                    _set_at(inputs, position, output)
+            if verbose:
                 print(" V : " + node.label())
 
         self.output = self.outnode.data.input
@@ -283,7 +287,8 @@ class gModule(Container):
             outnode.data.gradOutput = []
         outnode.data.gradOutput.append(gradOutput)
 
-        for node in self.backwardnodes:
+        verbose = self.verbose
+        for node, sources in self._plans()[1]:
             data = node.data
             if data.selectindex:
                 if len(node.children) != 1:
@@ -307,16 +312,12 @@ class gModule(Container):
                     grad_input = grad
                 else:
                     grad_input = data.module.updateGradInput(_node_input(node), grad)
-                single = len(node.children) == 1
-                for child in node.children:
-                    if child.data.gradOutput is None:
-                        child.data.gradOutput = []
-                    if single:
-                        gi = grad_input
-                    else:
-                        gi = grad_input[map_position(data.mapindex, child.data) - 1]
-                    child.data.gradOutput.append(gi)
-            if self.verbose:
+                single = len(sources) == 1
+                for cdata, position in sources:
+                    if cdata.gradOutput is None:
+                        cdata.gradOutput = []
+                    cdata.gradOutput.append(grad_input if single else grad_input[position - 1])
+            if verbose:
                 print(" V : " + node.label())
 
         if len(self.innode.data.gradOutput or ()) != 1:
@@ -343,6 +344,21 @@ class gModule(Container):
             data.module.accGradParameters(_node_input(node), grad, scale)
             if self.verbose:
                 print(" V : " + node.label())
+
+    def _plans(self):
+        """For each forward node, where its output goes: (consumer data, input position); for
+        each backward node, where its gradInput goes: (producer data, position in its input
+        list). Derived once from the graph (it does not change after construction)."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            forward = [(node, [(child.data, map_position(child.data.mapindex, node.data))
+                               for child in node.children])
+                       for node in self.forwardnodes]
+            backward = [(node, [(child.data, map_position(node.data.mapindex, child.data))
+                                for child in node.children])
+                        for node in self.backwardnodes]
+            plan = self._plan = (forward, backward)
+        return plan
 
     # --- container behaviour ------------------------------------------------------------
     def map(self, gm, func):

@@ -42,6 +42,10 @@ class NodeData(TorchObject):
 
     __typename__ = "nngraph.NodeData"
 
+    # the fields gModule reads on every pass: class defaults are cheaper than __getattr__
+    module = input = gradOutput = gradOutputBuffer = None
+    selectindex = nSplitOutputs = forwardNodeId = None
+
     def __init__(self, **fields):
         self.__dict__.update(fields)
 

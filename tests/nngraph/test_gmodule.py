@@ -254,3 +254,48 @@ def test_annotations_are_stored():
     assert hidden.graphNodeName() == f"hidden ({hidden.id})"
     assert "desc = the hidden layer" in hidden.label()
     assert g.forward(torch.Tensor([0.0]))[1] == 0.5
+
+
+def test_a_gmodule_inside_another_graph():
+    torch.manualSeed(12)
+    x = nn.Identity()()
+    inner = nn.gModule([x], [nn.Tanh()(nn.Linear(3, 3)(x))])
+    y = nn.Identity()()
+    outer = nn.gModule([y], [nn.CAddTable()([inner(y), y])])
+    inp, grad = torch.randn(2, 3), torch.randn(2, 3)
+    ref = nn.Sequential().add(nn.ConcatTable().add(inner.clone()).add(nn.Identity())).add(nn.CAddTable())
+    assert same(outer.forward(inp), ref.forward(inp))
+    assert same(outer.backward(inp, grad), ref.backward(inp, grad))
+    assert outer.getParameters()[0].nElement() == 12
+
+
+def test_clones_sharing_parameters_unroll_a_recurrence():
+    torch.manualSeed(13)
+    x, prev = nn.Identity()(), nn.Identity()()
+    step = nn.gModule([x, prev], [nn.Tanh()(nn.CAddTable()([nn.Linear(2, 2)(x), nn.Linear(2, 2)(prev)]))])
+    params, grads = step.getParameters()
+    clones = [step.clone("weight", "bias", "gradWeight", "gradBias") for _ in range(3)]
+    h = torch.zeros(1, 2)
+    inputs = [torch.randn(1, 2) for _ in range(3)]
+    states = [h]
+    for c, inp in zip(clones, inputs):
+        states.append(c.forward([inp, states[-1]]).clone())
+    grads.zero()
+    grad_h = torch.ones(1, 2)
+    for t in range(2, -1, -1):
+        grad_h = clones[t].backward([inputs[t], states[t]], grad_h)[1]
+    # the shared gradient equals the sum of each step's own gradient
+    total = torch.zeros(grads.nElement())
+    for t in range(3):
+        single = step.clone()
+        sp, sg = single.getParameters()
+        sg.zero()
+        single.forward([inputs[t], states[t]])
+        upstream = torch.ones(1, 2)
+        for u in range(2, t, -1):
+            other = step.clone()
+            other.forward([inputs[u], states[u]])
+            upstream = other.backward([inputs[u], states[u]], upstream)[1].clone()
+        single.backward([inputs[t], states[t]], upstream)
+        total.add(sg)
+    assert (grads - total).abs().max() < 1e-12

@@ -341,9 +341,11 @@ local function method_stub(name)
          error("calling '" .. name .. "' on bad self (a " .. type(self) .. ", not a Torch object;"
                .. " use ':' to call methods)", 2)
       end
-      if n <= 4 then
-         local a, b, c, d = ...
-         return post(py.invoke(obj, name, n, U(a), U(b), U(c), U(d)))
+      if n == 0 then return post(py.invoke(obj, name, 0)) end
+      if n == 1 then return post(py.invoke(obj, name, 1, U((...)))) end
+      if n == 2 then
+         local a, b = ...
+         return post(py.invoke(obj, name, 2, U(a), U(b)))
       end
       return post(py.invoke(obj, name, n, unwrap_all(...)))
    end
@@ -353,9 +355,11 @@ local function function_stub(f)
    return function(...)
       before_python()
       local n = select('#', ...)
-      if n <= 4 then
-         local a, b, c, d = ...
-         return post(py.call(f, n, U(a), U(b), U(c), U(d)))
+      if n == 0 then return post(py.call(f, 0)) end
+      if n == 1 then return post(py.call(f, 1, U((...)))) end
+      if n == 2 then
+         local a, b = ...
+         return post(py.call(f, 2, U(a), U(b)))
       end
       return post(py.call(f, n, unwrap_all(...)))
    end

@@ -565,9 +565,12 @@ class LuaSession:
     def _invoke(self, obj, name, n, *args):
         try:
             if n:
-                args = self._args(args, n)
-            else:
-                args = ()
+                # arguments arrive unwrapped; only Lua tables and functions need converting
+                LuaObject = self._LuaObject
+                for a in args:
+                    if isinstance(a, LuaObject):
+                        args = tuple(self.to_python(x) for x in args)
+                        break
             try:
                 method = getattr(obj, name)
             except AttributeError:
@@ -577,6 +580,8 @@ class LuaSession:
             r = method(*args)
         except Exception as e:  # noqa: BLE001 - every error becomes a Lua error
             return self._error(e)
+        if type(r) in _PLAIN_SET and not self._bound:
+            return (None, r)
         return self._result(r)
 
     def _call(self, f, n, *args):

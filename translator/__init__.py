@@ -55,10 +55,11 @@ def _types(state):
 
 
 def _emit(state):
-    from .emit import Emitter
+    from .emit import Emitter, unvalidated_nodes
 
     emitter = Emitter(state["chunk"], state["inference"], state["filename"])
-    state["module"] = emitter.module()
+    with unvalidated_nodes():
+        state["module"] = emitter.module()
     state["emitter"] = emitter
     state["raw_code"] = state["module"].code
 

@@ -5,6 +5,7 @@ back at their Lua lines; each emitted statement remembers its Lua line (``line_o
 ``translator.linemap`` turns into the Python→Lua line map after formatting.
 """
 
+import contextlib
 import math
 import re
 
@@ -113,23 +114,19 @@ _PREC = {cst.Or: 2, cst.And: 3, cst.BitOr: 6, cst.BitXor: 7, cst.BitAnd: 8, cst.
 
 
 def prec(node):
-    if getattr(node, "lpar", None):
+    """Python precedence of an expression node (atoms and primaries: 20)."""
+    t = type(node)
+    if t not in _LOW_PRECEDENCE or node.lpar:
         return 20
-    if isinstance(node, cst.Lambda):
-        return 0
-    if isinstance(node, cst.IfExp):
-        return 1
-    if isinstance(node, cst.BooleanOperation):
+    if t is cst.BinaryOperation or t is cst.BooleanOperation:
         return _PREC[type(node.operator)]
-    if isinstance(node, cst.UnaryOperation):
-        return 4 if isinstance(node.operator, cst.Not) else 12
-    if isinstance(node, cst.Comparison):
-        return 5
-    if isinstance(node, cst.BinaryOperation):
-        return _PREC[type(node.operator)]
-    if isinstance(node, (cst.Integer, cst.Float)) :
-        return 20
-    return 20
+    if t is cst.UnaryOperation:
+        return 4 if type(node.operator) is cst.Not else 12
+    return _LOW_PRECEDENCE[t]
+
+
+_LOW_PRECEDENCE = {cst.Lambda: 0, cst.IfExp: 1, cst.BooleanOperation: None,
+                   cst.UnaryOperation: None, cst.Comparison: 5, cst.BinaryOperation: None}
 
 
 def parens(node):
@@ -234,6 +231,27 @@ def minus_one(e):
         return cst.UnaryOperation(operator=cst.Minus(),
                                   expression=cst.Integer(str(int(e.expression.value) + 1)))
     return binop(e, "-", cst.Integer("1"))
+
+
+@contextlib.contextmanager
+def unvalidated_nodes():
+    """Build libcst nodes without libcst's per-node validation.
+
+    libcst checks every node as it is constructed, about a third of the emission time. The
+    emitter builds nodes from a small set of well-formed shapes, and the formatter parses the
+    generated code again (a malformed tree fails there, loudly), so emission skips the check.
+    """
+    base = cst.CSTNode
+    saved = base.__dict__["__post_init__"]
+    base.__post_init__ = _no_validation
+    try:
+        yield
+    finally:
+        base.__post_init__ = saved
+
+
+def _no_validation(self):
+    return None
 
 
 def _set(node, **fields):
@@ -1074,11 +1092,7 @@ class Emitter:
 
     def _names_in_use(self):
         if not hasattr(self, "_all_names"):
-            names = set()
-            for n in A.walk(self.chunk.body):
-                if isinstance(n, A.Name) and n.sym is not None:
-                    names.add(n.sym.pyname)
-            self._all_names = names
+            self._all_names = {sym.pyname for sym in self.chunk.symbols}
             self._extra_names = set()
         return self._all_names | self._extra_names
 

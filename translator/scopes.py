@@ -27,8 +27,8 @@ LIBRARIES = ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua", "ima
 
 class Symbol:
     __slots__ = (
-        "assign_count",
         "_typed",
+        "assign_count",
         "assigned_from",
         "block",
         "const_value",
@@ -91,18 +91,28 @@ class Resolver:
         self.module = FunctionScope(chunk, None)
         self.loop_locals = []       # stack of sets of symbols declared inside enclosing loops
         self.notes = []             # (line, reason) found here
+        # collected during this walk for the later passes (so that they need not walk again)
+        self.symbols = []           # every Symbol, locals and globals
+        self.functions = []         # every Function node
+        self.bindings = []          # Local, Assign and FuncDecl statements
+        self.tables = []            # every Table constructor
 
     def run(self):
         self.funcs.append(self.module)
         self.chunk.scope = self.module
         self.block(self.chunk.body, new_scope=True)
         self.rename()
+        self.chunk.symbols = self.symbols
+        self.chunk.functions = self.functions
+        self.chunk.bindings = self.bindings
+        self.chunk.tables = self.tables
         return self.module
 
     # --- declarations ------------------------------------------------------------------
     def declare(self, name_node, kind="local"):
         fs = self.funcs[-1]
         sym = Symbol(name_node.name, kind, fs)
+        self.symbols.append(sym)
         sym.decl = name_node
         name_node.sym = sym
         block = self.blocks[-1]
@@ -142,6 +152,7 @@ class Resolver:
         sym = self.globals.get(name)
         if sym is None:
             sym = self.globals[name] = Symbol(name, "global", self.module)
+            self.symbols.append(sym)
         return sym
 
     # --- walking -------------------------------------------------------------------------
@@ -166,6 +177,8 @@ class Resolver:
 
     def stmt(self, s):
         t = type(s)
+        if t is A.Local or t is A.Assign or t is A.FuncDecl:
+            self.bindings.append(s)
         if t is A.Local:
             for e in s.exprs:
                 self.expr(e)
@@ -261,6 +274,7 @@ class Resolver:
     def function(self, f, method=False):
         fs = FunctionScope(f, self.funcs[-1])
         f.scope = fs
+        self.functions.append(f)
         self.funcs.append(fs)
         saved_loops = self.loop_locals
         captured_loop = set().union(*saved_loops) if saved_loops else set()
@@ -285,6 +299,8 @@ class Resolver:
         elif t is A.Function:
             self.function(e)
         else:
+            if t is A.Table:
+                self.tables.append(e)
             for c in A.children(e):
                 self.expr(c)
 
@@ -322,11 +338,7 @@ class Resolver:
                     fs.global_.add(sym.pyname)
 
     def _all_function_scopes(self):
-        out = [self.module]
-        for n in A.walk(self.chunk.body):
-            if isinstance(n, A.Function):
-                out.append(n.scope)
-        return out
+        return [self.module] + [f.scope for f in self.functions]
 
 
 def resolve(chunk):

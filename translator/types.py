@@ -142,13 +142,12 @@ class Inference:
 
     def run(self, rounds=4):
         self._bind_functions()
-        symbols = {id(n.sym): n.sym for n in A.walk(self.chunk.body)
-                   if isinstance(n, A.Name) and getattr(n, "sym", None) is not None}
+        symbols = self.chunk.symbols
         for _ in range(rounds):
             self.changed = False
             # each round recomputes every symbol's type; until a symbol is assigned in this
             # round, reads see the previous round's type
-            for sym in symbols.values():
+            for sym in symbols:
                 sym._typed = False
             self.block(self.chunk.body)
             for f, args in self.params.items():
@@ -159,7 +158,7 @@ class Inference:
 
     def _bind_functions(self):
         counts = {}
-        for n in A.walk(self.chunk.body):
+        for n in self.chunk.bindings:
             if isinstance(n, A.FuncDecl) and isinstance(n.target, A.Name):
                 counts.setdefault(n.target.sym, []).append(n.func)
             elif isinstance(n, A.Local):
@@ -780,7 +779,7 @@ def _settle_empty(node, expected):
 
 
 def _settle_tables(chunk):
-    for n in A.walk(chunk.body):
+    for n in chunk.bindings + chunk.tables:
         if isinstance(n, (A.Local, A.Assign)):
             targets = n.names if isinstance(n, A.Local) else n.targets
             for t, e in zip(targets, n.exprs):
@@ -799,12 +798,9 @@ def _settle_tables(chunk):
 
 
 def _settle_table_syms(chunk):
-    seen = set()
-    for n in A.walk(chunk.body):
-        sym = getattr(n, "sym", None)
-        if sym is None or id(sym) in seen or sym.ty is None or sym.ty.kind != "table":
+    for sym in chunk.symbols:
+        if sym.ty is None or sym.ty.kind != "table":
             continue
-        seen.add(id(sym))
         uses = sym.index_use
         if "field" in uses or "key" in uses:
             sym.ty = Ty("dict", fields={k: v for k, v in sym.fields.items() if k != "[]"})

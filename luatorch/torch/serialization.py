@@ -294,7 +294,16 @@ class _BufferDecoder(_Decoder):
         nbytes = n * dtype.itemsize
         if pos + nbytes > len(self.buf):
             raise self.truncated(what, nbytes, pos)
-        arr = np.frombuffer(self.buf, dtype, n, pos).astype(want)  # a copy, native order
+        stream = getattr(self.file._io, "f", None)
+        if nbytes >= 1 << 20 and stream is not None and dtype == want:
+            # a large array of a disk file: read straight into its memory (no page-faulting
+            # through the map and copying)
+            arr = np.empty(n, want)
+            stream.seek(pos)
+            if self.file._io.readinto(memoryview(arr).cast("B")) != nbytes:
+                raise self.truncated(what, nbytes, pos)
+        else:
+            arr = np.frombuffer(self.buf, dtype, n, pos).astype(want)  # a copy, native order
         self.pos = pos + nbytes
         return arr
 

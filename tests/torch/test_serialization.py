@@ -707,3 +707,13 @@ def test_a_failing_read_method_is_reported_with_the_file():
     with pytest.raises(SerializationError, match=r"byte offset 0: the read method of <test_serialization.Picky> "
                                                  "failed: ValueError: bad data"):
         torch.deserialize(torch.serialize(obj))
+
+
+def test_large_tensors_round_trip_through_disk(tmp_path):
+    t = torch.range(1, 300000).view(3000, 100).t()  # 2.4 MB, read in one piece
+    path = str(tmp_path / "big.t7")
+    torch.save(path, {"t": t, "after": "end"})
+    back = torch.load(path)
+    np.testing.assert_array_equal(back["t"]._a, t._a)
+    assert back["after"] == "end"
+    assert torch.load(path, numpy=True)["t"].shape == (100, 3000)

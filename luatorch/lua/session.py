@@ -81,11 +81,12 @@ class LuaError(Exception):
         return msg
 
 
+_LUA_TO_PY_NAMES = {"__init": "__init__", "__typename": "__typename__"}
+
+
 def _py_name(name):
     """Torch's Lua name of a field or method -> the Python attribute name."""
-    if name == "__init":
-        return "__init__"
-    return name
+    return _LUA_TO_PY_NAMES.get(name, name)
 
 
 class LuaFunction:

@@ -1535,9 +1535,9 @@ class Emitter:
             return call(self.compat("tonumber"), *self.args(args))
         if fname == "type" and len(args) == 1:
             return call(self.compat("type"), self.ex(args[0]))
-        if fname == "select" and args and isinstance(args[0], A.String) and args[0].value == "#":
-            if len(args) == 2 and isinstance(args[1], A.Vararg):
-                return call("len", name("args"))
+        if fname == "select" and len(args) == 2 and isinstance(args[0], A.String) and \
+                args[0].value == "#" and isinstance(args[1], A.Vararg):
+            return call("len", name("args"))
         if fname == "select" and args and len(args) == 2 and isinstance(args[1], A.Vararg):
             return slice_(name("args"), minus_one(self.ex(args[0])))
         if fname == "select" and args:

@@ -646,9 +646,8 @@ class Inference:
         k = ot.kind
         if k == "str":
             return self.method_call_on_string(e, m)
-        if k == "tensor":
-            if m in ("apply", "map") and e.args:
-                self.callback_params(e.args[0], [NUM])
+        if k == "tensor" and m in ("apply", "map") and e.args:
+            self.callback_params(e.args[0], [NUM])
         return self._method_type(e, ot, m, args)
 
     def method_call_on_string(self, e, m):

@@ -97,7 +97,7 @@ def test_line_map_file(tmp_path):
     assert code == 0, err
     lines = out.read_text().split("\n")
     mapping = {int(k): v for k, v in json.loads((tmp_path / "m.py.map.json").read_text())["lines"].items()}
-    assert lines[[k for k, v in mapping.items() if v == 3][0] - 1] == "a = 1"
+    assert lines[next(k for k, v in mapping.items() if v == 3) - 1] == "a = 1"
     assert mapping[lines.index("print(len(b))") + 1] == 9
 
 

@@ -56,7 +56,7 @@ def test_translates_cleanly(script):
 def _missing_library_modules(code):
     """luatorch packages the translation imports that do not exist (yet) as real packages."""
     missing = []
-    m = re.search(r"^from luatorch import (.+)$", code, re.M)
+    m = re.search(r"^from luatorch import (.+)$", code, re.MULTILINE)
     for name in (m.group(1).split(", ") if m else []):
         try:
             module = importlib.import_module(f"luatorch.{name.strip()}")

@@ -108,10 +108,34 @@ local function clean_traceback(tb)
 end
 B.clean_traceback = clean_traceback
 
+-- Strings cross into Python decoded as UTF-8; other bytes (binary data) go as Python bytes.
+local find, gsub, byte, char = string.find, string.gsub, string.byte, string.char
+local function is_utf8(s)
+   local rest = gsub(s, '[\194-\223][\128-\191]', '')
+   rest = gsub(rest, '\224[\160-\191][\128-\191]', '')
+   rest = gsub(rest, '[\225-\236\238\239][\128-\191][\128-\191]', '')
+   rest = gsub(rest, '\237[\128-\159][\128-\191]', '')
+   rest = gsub(rest, '\240[\144-\191][\128-\191][\128-\191]', '')
+   rest = gsub(rest, '[\241-\243][\128-\191][\128-\191][\128-\191]', '')
+   rest = gsub(rest, '\244[\128-\143][\128-\191][\128-\191]', '')
+   return find(rest, '[\128-\255]') == nil
+end
+local function latin1_as_utf8(c)
+   local b = byte(c)
+   return char(192 + floor(b / 64), 128 + b % 64)
+end
+local function as_bytes(s)
+   -- each byte as the code point of the same value: Python encodes it back as latin-1
+   return py.bytes_of((gsub(s, '[\128-\255]', latin1_as_utf8)))
+end
+
 -- Lua value -> what Python receives: a proxy becomes its Python object.
 local function U(x)
    local h = handles[x]
    if h ~= nil then return h end
+   if type(x) == 'string' and find(x, '[\128-\255]') and not is_utf8(x) then
+      return as_bytes(x)
+   end
    return x
 end
 B.U = U
@@ -120,10 +144,7 @@ local function unwrap_all(...)
    local n = select('#', ...)
    if n == 0 then return end
    local t = {...}
-   for i = 1, n do
-      local h = handles[t[i]]
-      if h ~= nil then t[i] = h end
-   end
+   for i = 1, n do t[i] = U(t[i]) end
    return unpack(t, 1, n)
 end
 
@@ -219,12 +240,7 @@ local function tabinfo(t)
       if count == n then
          if n <= 64 then
             local out = {}
-            for i = 1, n do
-               local v = t[i]
-               local h = handles[v]
-               if h ~= nil then v = h end
-               out[i] = v
-            end
+            for i = 1, n do out[i] = U(t[i]) end
             return 'a', n, unpack(out, 1, n)
          end
          return 'A', n
@@ -237,22 +253,14 @@ B.tabinfo = tabinfo
 -- Element slices of a long array table (avoids huge vararg lists in one call).
 local function tabslice(t, i, j)
    local out = {}
-   for k = i, j do
-      local v = t[k]
-      local h = handles[v]
-      if h ~= nil then v = h end
-      out[k - i + 1] = v
-   end
+   for k = i, j do out[k - i + 1] = U(t[k]) end
    return unpack(out, 1, j - i + 1)
 end
 B.tabslice = tabslice
 
 -- Record tables seen from Python (LuaTableDict): reads unwrap proxies, writes wrap.
 function B.tget(t, k)
-   local v = t[k]
-   local h = handles[v]
-   if h ~= nil then return h end
-   return v
+   return U(t[k])
 end
 function B.tset(t, k, tag, v) t[k] = wrapv(tag, v) end
 function B.tkeys(t)
@@ -395,10 +403,7 @@ function B.callin(fn, n, ...)
       B.last_callback_error = e
       return false, e.err, e.tb
    end
-   for i = 2, rn do
-      local h = handles[r[i]]
-      if h ~= nil then r[i] = h end
-   end
+   for i = 2, rn do r[i] = U(r[i]) end
    return unpack(r, 1, rn)
 end
 

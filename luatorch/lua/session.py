@@ -62,6 +62,15 @@ def glue_dir():
     raise FileNotFoundError("luatorch: the Lua glue (bridge.lua) is not installed")
 
 
+class _BytesBox:
+    """Bytes on their way from Lua to Python (a Lua string that is not UTF-8)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data):
+        self.data = data
+
+
 class LuaError(Exception):
     """A Lua error that reached Python (from a script or a Lua callback).
 
@@ -280,7 +289,7 @@ class LuaSession:
             "tostr": self._tostr, "classname": self._classname, "typename": self._typename,
             "fieldnames": self._fieldnames, "setlist": self._setlist, "ffiinfo": self._ffiinfo,
             "new_class": self._new_class, "bind": self._bind, "subview": self._subview, "unbind": self._unbind, "import_package": self._import_package,
-            "write": self._write, "write_err": self._write_err, "flush": self.flush, "isfile": os.path.isfile,
+            "bytes_of": self._bytes_of, "write": self._write, "write_err": self._write_err, "flush": self.flush, "isfile": os.path.isfile,
             "isdir": os.path.isdir, "getcwd": os.getcwd, "listdir": self._listdir,
             "mkdir": self._mkdir, "clock": self._clock, "sleep": self._sleep,
             "exists": os.path.exists, "home": os.path.expanduser("~"),
@@ -322,6 +331,12 @@ class LuaSession:
                 tee(text)
         except ImportError:
             pass
+
+    @staticmethod
+    def _bytes_of(text):
+        """A Lua string that is not UTF-8, sent over as one code point per byte: boxed, since
+        lupa would turn bytes straight back into a Lua string."""
+        return _BytesBox(text.encode("latin-1"))
 
     def _write_err(self, text):
         err = self._stderr if self._stderr is not None else sys.stderr
@@ -378,6 +393,8 @@ class LuaSession:
     # --- Lua -> Python -------------------------------------------------------------------
     def to_python(self, v):
         """A value received from Lua (proxies already unwrapped) as the library uses it."""
+        if type(v) is _BytesBox:
+            return v.data
         if isinstance(v, self._LuaObject):
             t = self._lua_type(v)
             if t == "table":
@@ -411,7 +428,7 @@ class LuaSession:
             args = args[:n]
         LuaObject = self._LuaObject
         for a in args:
-            if isinstance(a, LuaObject):
+            if isinstance(a, LuaObject) or type(a) is _BytesBox:
                 return tuple(self.to_python(x) for x in args)
         return args
 
@@ -569,7 +586,7 @@ class LuaSession:
                 # arguments arrive unwrapped; only Lua tables and functions need converting
                 LuaObject = self._LuaObject
                 for a in args:
-                    if isinstance(a, LuaObject):
+                    if isinstance(a, LuaObject) or type(a) is _BytesBox:
                         args = tuple(self.to_python(x) for x in args)
                         break
             try:

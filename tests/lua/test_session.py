@@ -298,3 +298,15 @@ def test_redefining_a_class_in_one_session_is_an_error(lua):
     other = LuaSession()
     other.execute("local C = torch.class('test.Once', 'test.Box'); function C:compute(x) return -x end")
     assert other.eval("test.Once():compute(2)") == -2
+
+
+def test_strings_that_are_not_utf8_reach_python_as_bytes(lua):
+    got = []
+    lua.set_global("take", got.append)
+    lua.execute(r'take("\255abc"); take("h\195\169llo"); take({"\254"}); take("plain")')
+    assert got == [b"\xffabc", "héllo", [b"\xfe"], "plain"]
+    assert lua.execute(r'return "\200\1"') == b"\xc8\x01"
+    # and bytes from Python come back as the same Lua string
+    lua.set_global("give", lambda: b"\xff\x00z")
+    assert lua.execute(r'local s = give(); return #s, s:byte(1), s:byte(2), s == "\255\0z"') == \
+        (3, 255, 0, True)

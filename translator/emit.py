@@ -757,6 +757,9 @@ class Emitter:
             if isinstance(e, A.Vararg):
                 return assign(targets, call(self.compat("unpack"), call("list", name("args")),
                                             cst.Integer("1"), cst.Integer(str(n))))
+            if self._is_unpack(e):   # exactly n values, nil-padded, as Lua assigns them
+                return assign(targets, call(self.compat("unpack"), self.ex(e.args[0]),
+                                            cst.Integer("1"), cst.Integer(str(n))))
             if ty is not None and ty.kind == "tuple":
                 k = len(ty.items)
                 value = self.ex_multi(e)
@@ -1222,6 +1225,8 @@ class Emitter:
             last = i == len(args) - 1
             if last and isinstance(a, A.Vararg):
                 out.append(arg(name("args"), star="*"))
+            elif last and self._is_unpack(a):
+                out.append(arg(self.ex(a.args[0]), star="*"))
             elif last and isinstance(a, (A.Call, A.MethodCall)) and a.ty is not None and a.ty.kind == "tuple":
                 out.append(arg(self.ex_multi(a), star="*"))
             elif last and self._is_unpack(a):

@@ -8,6 +8,10 @@ from translator_helpers import body, normalise, run_luajit, run_python
 from translator import translate
 
 CASES = {
+    'unpack_and_varargs_to_several_targets': (
+        "local t = {1, 2, 3}\nlocal a, b = unpack(t)\nlocal function f(x, y, z) return x + y + z end\nprint(a, b, f(unpack(t)), select('#', unpack(t)))\nlocal function g(...) local p, q = ... ; return q end\nprint(g(5, 6, 7), g(5))\n",
+        't = [1, 2, 3]\na, b = compat.unpack(t, 1, 2)\n\n\ndef f(x, y, z):\n    return x + y + z\n\n\ncompat.print(a, b, f(*t), len([*t]))\n\n\ndef g(*args):\n    p, q = compat.unpack(list(args), 1, 2)\n    return q\n\n\ncompat.print(g(5, 6, 7), g(5))',
+    ),
     'array_append_and_length': (
         'local t = {}\nfor i = 1, 3 do t[#t + 1] = i * 10 end\nprint(#t, t[1], t[#t])',
         't = []\nfor i in range(1, 4):\n    t.append(i * 10)\ncompat.print(len(t), t[0], t[-1])',

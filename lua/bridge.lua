@@ -8,9 +8,9 @@
 -- so that identity (`x ~= params`) holds.
 --
 -- Python results come back as (tag, value) pairs:
---   tag nil       value is a plain Lua value (number, string, boolean, nil, Lua table/function)
+--   tag nil       value is a plain Lua value (number, string, boolean, nil, Lua table/function;
+--                 Python lists, tuples and dicts arrive as Lua tables built by Python)
 --   tag number    value is a Python object whose id() is the tag: wrap it in its proxy
---   tag 'T'       value is a Python list/tuple/dict: build a Lua table from it
 --   tag 'M'       value is a tuple of results: return them as multiple values
 --   tag 'E'       value is an error message raised by Python: raise it as a Lua error
 --   tag 'R'       value is a Lua error value that crossed Python unchanged: re-raise it as is
@@ -62,7 +62,7 @@ local epoch = 0                                    -- bumped on every entry into
 
 B.handles, B.cache, B.kinds, B.overlay = handles, cache, kinds, overlay
 
-local wrap, post, build_table, sync_bound
+local wrap, post, sync_bound
 
 -- The glue's own files: error positions and tracebacks skip their frames.
 local glue_source = debug.getinfo(1, 'S').source
@@ -174,7 +174,6 @@ post = function(tag, v, ...)
       if p ~= nil then return p end
       return wrap(v, tag)
    end
-   if tag == 'T' then return build_table(v) end
    if tag == 'M' then
       local n = select('#', ...)
       local t = {...}
@@ -190,7 +189,6 @@ B.post = post
 
 local function wrapv(tag, v)
    if tag == nil then return v end
-   if tag == 'T' then return build_table(v) end
    local p = cache[tag]
    if p ~= nil then return p end
    return wrap(v, tag)
@@ -225,10 +223,6 @@ end
 
 function B.make_table(kind, n, ...)
    return fill({}, kind, n, ...)
-end
-
-build_table = function(v)
-   return fill_from(nil, py.expand(v))
 end
 
 -- Lua table -> Python: array tables go as ('a', n, elements...), records as 'd'.
@@ -640,9 +634,16 @@ local function storage_mt(cm)
    return mt
 end
 
--- Python lists and dicts kept opaque (stored by Python into a Lua table): 1-based like Lua.
+-- Python lists and dicts kept opaque (stored by Python into a Lua table): every key is an
+-- item (lists 1-based, as Lua tables), # is the length.
 local function container_mt(cm)
-   local mt = storage_mt(cm)
+   local mt = object_mt(cm)
+   mt.__index = function(p, k) return index_call('getitem', p, k) end
+   mt.__newindex = function(p, k, x) return index_call('setitem', p, k, x) end
+   mt.__len = function(a)
+      before_python()
+      return post(py.unop('len', handles[a]))
+   end
    return mt
 end
 

@@ -310,3 +310,20 @@ def test_strings_that_are_not_utf8_reach_python_as_bytes(lua):
     lua.set_global("give", lambda: b"\xff\x00z")
     assert lua.execute(r'local s = give(); return #s, s:byte(1), s:byte(2), s == "\255\0z"') == \
         (3, 255, 0, True)
+
+
+def test_containers_that_python_stores_in_lua_tables_keep_their_identity(lua):
+    kept = {}
+
+    def store(state):
+        state["dirs"] = kept.setdefault("dirs", [])
+        state["dirs"].append(len(state["dirs"]) + 1)
+        state["info"] = kept.setdefault("info", {"name": "x"})
+
+    lua.set_global("store", store)
+    assert lua.execute("""
+        local state = {}
+        store(state); store(state)
+        return #state.dirs, state.dirs[2], state.info.name
+    """) == (2, 2, "x")
+    assert kept["dirs"] == [1, 2]

@@ -7,6 +7,7 @@ from ..torch.classes import TorchObject
 from .graph import Node as GraphNode
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_BRIDGE_DIR = os.path.join(_PACKAGE_DIR, "lua") + os.sep
 
 # Where a node was declared, for error messages (Torch7 reads it from Lua's debug.getinfo).
 # The library cannot see the Lua stack; a runtime that can may install a function here that
@@ -23,6 +24,8 @@ def caller_location(with_function=True):
     frame = sys._getframe(1)
     while frame is not None:
         path = os.path.abspath(frame.f_code.co_filename)
+        if path.startswith(_BRIDGE_DIR):
+            break  # called from Lua: the Python frames further out say nothing about the script
         if not path.startswith(_PACKAGE_DIR + os.sep):
             name = frame.f_code.co_name
             name = "" if name.startswith("<") else name

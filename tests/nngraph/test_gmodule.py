@@ -273,7 +273,7 @@ def test_clones_sharing_parameters_unroll_a_recurrence():
     torch.manualSeed(13)
     x, prev = nn.Identity()(), nn.Identity()()
     step = nn.gModule([x, prev], [nn.Tanh()(nn.CAddTable()([nn.Linear(2, 2)(x), nn.Linear(2, 2)(prev)]))])
-    params, grads = step.getParameters()
+    _, grads = step.getParameters()
     clones = [step.clone("weight", "bias", "gradWeight", "gradBias") for _ in range(3)]
     h = torch.zeros(1, 2)
     inputs = [torch.randn(1, 2) for _ in range(3)]
@@ -288,7 +288,7 @@ def test_clones_sharing_parameters_unroll_a_recurrence():
     total = torch.zeros(grads.nElement())
     for t in range(3):
         single = step.clone()
-        sp, sg = single.getParameters()
+        _, sg = single.getParameters()
         sg.zero()
         single.forward([inputs[t], states[t]])
         upstream = torch.ones(1, 2)

@@ -269,6 +269,7 @@ class LuaSession:
         self.debug = debug
         self._broken_pipe = False
         self._addresses = {}  # id(ndarray) -> (weakref, address)
+        self._classes = {}  # id(class) -> class, for every class whose instances reached Lua
         self._bound = {}  # id(list) -> [list, snapshot tuple, count]: lists bound to Lua tables
         self._stdout = stdout
         self._stderr = stderr
@@ -569,6 +570,9 @@ class LuaSession:
             return ("class", id(v))
         if isinstance(v, types.ModuleType):
             return ("package", id(v))
+        # the Lua side keys per-class metatables by id(class): keep the class alive so that
+        # its id is never reused by another class during this session
+        self._classes.setdefault(id(type(v)), type(v))
         if isinstance(v, Tensor):
             return ("tensor", id(type(v)), 1 if v.dtype in _DTYPE_CTYPES else None)
         if isinstance(v, Storage):

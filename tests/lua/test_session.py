@@ -327,3 +327,11 @@ def test_containers_that_python_stores_in_lua_tables_keep_their_identity(lua):
         return #state.dirs, state.dirs[2], state.info.name
     """) == (2, 2, "x")
     assert kept["dirs"] == [1, 2]
+
+
+def test_package_docstring_example():
+    import doctest
+
+    import luatorch.lua
+
+    assert doctest.testmod(luatorch.lua).failed == 0

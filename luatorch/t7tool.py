@@ -17,8 +17,8 @@ import sys
 import numpy as np
 
 from .torch import classes, serialization
-from .torch.printing import lua_number_str
 from .torch.file import FileError
+from .torch.printing import lua_number_str
 from .torch.serialization import LuaFunction, SerializationError, T7Object
 from .torch.storage import Storage
 from .torch.tensor import Tensor

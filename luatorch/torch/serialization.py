@@ -646,7 +646,7 @@ class _Reader:
                             "first, or pass unknown_classes='keep' to inspect the file)", start)
         try:
             obj = cls.__new__(cls)
-        except Exception as e:  # noqa: BLE001 - any failure of a class is reported with the file
+        except Exception as e:
             raise dec.error(f"cannot create a <{class_name}> without its constructor: {e}", start) from e
         self._register(index, obj)
         read = getattr(cls, "read", None)
@@ -666,7 +666,7 @@ class _Reader:
                     read(obj, self.file)
             except (SerializationError, FileError):
                 raise
-            except Exception as e:  # noqa: BLE001 - the class's own reader met data it rejects
+            except Exception as e:
                 raise dec.error(f"the read method of <{class_name}> failed: {type(e).__name__}: {e}",
                                 start) from e
             finally:

@@ -37,7 +37,6 @@ class Criterion(TorchObject):
         return self.gradInput
 
     def clone(self):
-        utils.drop_array_caches(self)
         return copy.deepcopy(self)
 
     def type(self, type=None, tensorCache=None):

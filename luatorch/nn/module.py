@@ -160,7 +160,6 @@ class Module(TorchObject):
     def clone(self, *names):
         """A deep copy (sharing inside the copied graph kept); ``clone('weight', 'bias')`` then
         makes the copy share those fields with self."""
-        utils.drop_array_caches(self)
         clone = copy.deepcopy(self)
         if names:
             clone.share(self, *names)

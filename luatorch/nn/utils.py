@@ -151,27 +151,6 @@ def clear(self, *names):
     return self
 
 
-def drop_array_caches(root):
-    """Forget the cached numpy views of every tensor reachable from ``root``, so that a deep copy
-    rebuilds views over the copied storages instead of keeping arrays over the originals."""
-    seen = set()
-    stack = [root]
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, Tensor):
-            obj._view = None
-            obj._view_version = -1
-        elif isinstance(obj, dict):
-            stack.extend(obj.values())
-        elif isinstance(obj, (list, tuple)):
-            stack.extend(obj)
-        elif hasattr(obj, "__dict__") and not isinstance(obj, type):
-            stack.extend(obj.__dict__.values())
-
-
 def tensor_or_table_equal(a, b):
     if isinstance(a, Tensor):
         return isinstance(b, Tensor) and a._size == b._size and np.array_equal(a._a, b._a)

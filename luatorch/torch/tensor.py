@@ -691,6 +691,14 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
 
     __hash__ = object.__hash__
 
+    def __getstate__(self):
+        # The cached numpy view must not travel: a copy (deepcopy, pickle) rebuilds its view
+        # over its own copied storage instead of reading the original's memory.
+        state = dict(self.__dict__)
+        state["_view"] = None
+        state["_view_version"] = -1
+        return state
+
     def __bool__(self):
         return True
 

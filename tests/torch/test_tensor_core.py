@@ -96,3 +96,15 @@ def test_long_storage_gives_sizes_except_to_a_long_tensor():
     assert v.storage() is s and v._a.tolist() == [4, 5]
     with pytest.raises(TypeError, match="LongStorage of sizes"):
         torch.DoubleTensor(torch.FloatStorage(3))
+
+
+def test_deepcopy_gets_its_own_memory_and_keeps_sharing():
+    import copy
+
+    base = torch.Tensor([1, 2, 3, 4])
+    base._a  # build the cached numpy view before copying
+    view = base.narrow(1, 2, 2)
+    a, b = copy.deepcopy([base, view])
+    a.fill(0)
+    assert base._a.tolist() == [1, 2, 3, 4]  # the original is untouched
+    assert b._a.tolist() == [0, 0]  # the copied view still views the copied storage

@@ -1278,8 +1278,8 @@ class Emitter:
         value = self.ex(obj)
         if isinstance(key, A.String) and e.dot or isinstance(key, A.String) and key.value.isidentifier():
             field = key.value
-            if field == "__init":
-                field = "__init__"
+            if field in ("__init", "__typename"):   # Torch's names for Python's dunders
+                field += "__"
             if field == "class" and isinstance(obj, A.Name) and obj.name == "torch":
                 field = "class_"
             import keyword

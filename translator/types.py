@@ -739,6 +739,8 @@ class Inference:
                 lt2 = Ty(lt.kind, lt.elem, lt.items, lt.fields, lt.cls, lt.ret, lt.func)
                 return join(lt2, rt)
             return rt if lt is not None and lt.kind != "bool" else None
+        if lt is not None and rt is not None and lt.kind == rt.kind == "tensor" and op == "*":
+            return None   # tensor * tensor: a matrix product, or a number for two vectors
         if (lt is not None and lt.kind == "tensor") or (rt is not None and rt.kind == "tensor"):
             return TENSOR
         if lt is None or rt is None:

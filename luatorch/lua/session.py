@@ -12,6 +12,7 @@ gives scripts). Values cross the boundary as follows:
   returned by a call as multiple values; any other object as its one proxy.
 """
 
+import ctypes
 import inspect
 import os
 import sys
@@ -269,7 +270,7 @@ class LuaSession:
         self.debug = debug
         self._broken_pipe = False
         self._addresses = {}  # id(ndarray) -> (weakref, address)
-        self._classes = {}  # id(class) -> class, for every class whose instances reached Lua
+        self._kinds = {}  # class -> how its instances look in Lua (kind, class key, ...)
         self._bound = {}  # id(list) -> [list, snapshot tuple, count]: lists bound to Lua tables
         self._stdout = stdout
         self._stderr = stderr
@@ -562,26 +563,38 @@ class LuaSession:
         return tuple(flat)
 
     def _describe(self, v):
-        from ..torch.classes import TorchObject
-        from ..torch.storage import Storage
-        from ..torch.tensor import Tensor
-
+        """(kind, class key[, FFI flag]) of a Python object about to get its Lua proxy."""
         if isinstance(v, type):
             return ("class", id(v))
         if isinstance(v, types.ModuleType):
             return ("package", id(v))
-        # the Lua side keys per-class metatables by id(class): keep the class alive so that
-        # its id is never reused by another class during this session
-        self._classes.setdefault(id(type(v)), type(v))
-        if isinstance(v, Tensor):
-            return ("tensor", id(type(v)), 1 if v.dtype in _DTYPE_CTYPES else None)
-        if isinstance(v, Storage):
-            return ("storage", id(type(v)))
-        if isinstance(v, (list, dict, tuple)):
-            return ("container", id(type(v)))
-        if callable(v) and not isinstance(v, TorchObject):
+        cls = type(v)
+        kind = self._kinds.get(cls)
+        if kind is None:
+            kind = self._kind_of_class(cls)
+            # the Lua side keys per-class metatables by id(class): keep the class alive so
+            # that its id is never reused by another class during this session
+            self._kinds[cls] = kind
+        if kind[0] == "function":
             return ("function", id(v))
-        return ("object", id(type(v)))
+        return kind
+
+    @staticmethod
+    def _kind_of_class(cls):
+        from ..torch.classes import TorchObject
+        from ..torch.storage import Storage
+        from ..torch.tensor import Tensor
+
+        if issubclass(cls, Tensor):
+            return ("tensor", id(cls), 1 if cls.dtype in _DTYPE_CTYPES else None)
+        if issubclass(cls, Storage):
+            return ("storage", id(cls))
+        if issubclass(cls, (list, dict, tuple)):
+            return ("container", id(cls))
+        instances_callable = any("__call__" in k.__dict__ for k in cls.__mro__)
+        if instances_callable and not issubclass(cls, TorchObject):
+            return ("function",)
+        return ("object", id(cls))
 
     # --- calls from Lua ------------------------------------------------------------------
     def _invoke(self, obj, name, n, *args):
@@ -799,32 +812,46 @@ class LuaSession:
         if entry is not None:
             entry[1] = tuple(lst)
 
-    def _address(self, data):
-        """The address of a numpy buffer (ndarray.ctypes.data costs microseconds: cached)."""
+    def _buffer_info(self, data):
+        """(address, C type name) of a storage's numpy buffer, or None when Lua must not touch
+        it directly (read-only or of an unknown type). Cached per buffer: computing the
+        address costs microseconds."""
         entry = self._addresses.get(id(data))
         if entry is not None and entry[0]() is data:
             return entry[1]
         if len(self._addresses) > 4096:
             self._addresses = {k: e for k, e in self._addresses.items() if e[0]() is not None}
-        addr = data.ctypes.data
-        self._addresses[id(data)] = (weakref.ref(data), addr)
-        return addr
+        ctype = _DTYPE_CTYPES.get(data.dtype)
+        info = None
+        if ctype is not None and data.flags.writeable:
+            try:
+                addr = ctypes.addressof(ctypes.c_char.from_buffer(data))  # faster than .ctypes
+            except (TypeError, ValueError, BufferError):
+                addr = data.ctypes.data
+            info = (addr, ctype)
+        self._addresses[id(data)] = (weakref.ref(data), info)
+        return info
 
     def _ffiinfo(self, t):
         """Where a tensor's elements are, for LuaJIT FFI access: (address, C type, offset,
         number of dimensions, the buffer to keep alive, then size and stride of up to three
         dimensions). None when the elements cannot be reached that way."""
         st = getattr(t, "_storage", None)
-        if st is None or not t._size:
+        size = t._size
+        if st is None or not size:
             return None
         data = st.data
-        ctype = _DTYPE_CTYPES.get(data.dtype)
-        if ctype is None or not data.flags.writeable:
+        info = self._buffer_info(data)
+        if info is None:
             return None
-        geometry = []
-        for size, stride in zip(t._size[:3], t._stride[:3]):
-            geometry += (size, stride)
-        return (self._address(data), ctype, t._offset, len(t._size), data) + tuple(geometry)
+        stride = t._stride
+        n = len(size)
+        if n == 1:
+            return (info[0], info[1], t._offset, 1, data, size[0], stride[0])
+        if n == 2:
+            return (info[0], info[1], t._offset, 2, data, size[0], stride[0], size[1], stride[1])
+        return (info[0], info[1], t._offset, n, data, size[0], stride[0], size[1], stride[1],
+                size[2], stride[2])
 
     def _subview(self, parent, offset, *geometry):
         """The select that a lazy sub-tensor proxy stands for (offset 0-based)."""

@@ -335,3 +335,16 @@ def test_package_docstring_example():
     import luatorch.lua
 
     assert doctest.testmod(luatorch.lua).failed == 0
+
+
+def test_read_only_buffers_are_not_written_through_the_ffi(lua):
+    from luatorch import torch
+
+    a = np.arange(3.0)
+    a.flags.writeable = False
+    t = torch.Tensor(a)
+    lua.set_global("t", t)
+    assert lua.eval("t[2]") == 1
+    ok, _ = lua.execute("return pcall(function() t[2] = 5 end)")
+    assert ok is False or t._a[1] == 5  # an error, or (if the library copied) a real write
+    assert a[1] == 1

@@ -221,68 +221,98 @@ class Lowering:
 
     # --- expressions -----------------------------------------------------------------------
     def expr(self, n):
-        t = n.type
-        if t == "identifier":  # the commonest case first
-            return A.Name(name=self.text(n), line=n.start_point[0] + 1)
+        lower = self._EXPR.get(n.type)
+        if lower is None:
+            raise LuaSyntaxError(self.filename, n.start_point[0] + 1, n.start_point[1] + 1,
+                                 self.text(n)[:40], f"unsupported expression {n.type}")
+        return lower(self, n)
+
+    # one small lowering per expression type, dispatched by ``_EXPR``
+    def _identifier(self, n):
+        return A.Name(name=self.text(n), line=n.start_point[0] + 1)
+
+    def _number(self, n):
+        text = self.text(n)
+        return A.Number(text=text, value=number_value(text), line=n.start_point[0] + 1)
+
+    def _string(self, n):
+        return A.String(value=self.string_value(n), line=n.start_point[0] + 1)
+
+    def _nil(self, n):
+        return A.Nil(line=n.start_point[0] + 1)
+
+    def _true(self, n):
+        return A.Bool(value=True, line=n.start_point[0] + 1)
+
+    def _false(self, n):
+        return A.Bool(value=False, line=n.start_point[0] + 1)
+
+    def _vararg(self, n):
+        return A.Vararg(line=n.start_point[0] + 1)
+
+    def _paren(self, n):
+        return A.Paren(expr=self.expr(self.named(n)[0]), **self.pos(n))
+
+    def _dot_index(self, n):
+        return A.Index(obj=self.expr(n.child_by_field_name("table")),
+                       key=A.String(value=self.text(n.child_by_field_name("field"))), dot=True,
+                       line=n.start_point[0] + 1)
+
+    def _bracket_index(self, n):
+        return A.Index(obj=self.expr(n.child_by_field_name("table")),
+                       key=self.expr(n.child_by_field_name("field")), dot=False,
+                       line=n.start_point[0] + 1)
+
+    def _method_index(self, n):  # only reached for declarations (a:b); calls lower below
+        return A.MethodCall(obj=self.expr(n.child_by_field_name("table")),
+                            method=self.text(n.child_by_field_name("method")), args=[],
+                            line=n.start_point[0] + 1)
+
+    def _function_call(self, n):
+        callee = n.child_by_field_name("name")
+        args = self.arguments(n.child_by_field_name("arguments"))
         p = self.pos(n)
-        if t == "identifier":
-            return A.Name(name=self.text(n), **p)
-        if t == "number":
-            text = self.text(n)
-            return A.Number(text=text, value=number_value(text), **p)
-        if t == "string":
-            return A.String(value=self.string_value(n), **p)
-        if t == "nil":
-            return A.Nil(**p)
-        if t == "true":
-            return A.Bool(value=True, **p)
-        if t == "false":
-            return A.Bool(value=False, **p)
-        if t == "vararg_expression":
-            return A.Vararg(**p)
-        if t == "parenthesized_expression":
-            return A.Paren(expr=self.expr(self.named(n)[0]), **p)
-        if t == "dot_index_expression":
-            return A.Index(obj=self.expr(n.child_by_field_name("table")),
-                           key=A.String(value=self.text(n.child_by_field_name("field"))), dot=True, **p)
-        if t == "bracket_index_expression":
-            return A.Index(obj=self.expr(n.child_by_field_name("table")),
-                           key=self.expr(n.child_by_field_name("field")), dot=False, **p)
-        if t == "method_index_expression":  # only reached for declarations; calls below
-            return A.MethodCall(obj=self.expr(n.child_by_field_name("table")),
-                                method=self.text(n.child_by_field_name("method")), args=[], **p)
-        if t == "function_call":
-            callee = n.child_by_field_name("name")
-            args = self.arguments(n.child_by_field_name("arguments"))
-            if callee.type == "method_index_expression":
-                return A.MethodCall(obj=self.expr(callee.child_by_field_name("table")),
-                                    method=self.text(callee.child_by_field_name("method")),
-                                    args=args, **p)
-            return A.Call(func=self.expr(callee), args=args, **p)
-        if t == "function_definition":
-            return self.function(n)
-        if t == "binary_expression":
-            op = n.child_by_field_name("operator")
-            return A.BinOp(op=self.text(op), left=self.expr(n.child_by_field_name("left")),
-                           right=self.expr(n.child_by_field_name("right")), **p)
-        if t == "unary_expression":
-            op = n.child_by_field_name("operator")
-            return A.UnOp(op=self.text(op), operand=self.expr(n.child_by_field_name("operand")), **p)
-        if t == "table_constructor":
-            items = []
-            for f in self.named(n):
-                value = self.expr(f.child_by_field_name("value"))
-                key_node = f.child_by_field_name("name")
-                if key_node is None:
-                    key = None
-                elif f.children[0].type == "[":
-                    key = self.expr(key_node)
-                else:
-                    key = A.String(value=self.text(key_node), **self.pos(key_node))
-                items.append(A.TableItem(key=key, value=value, **self.pos(f)))
-            return A.Table(items=items, **p)
-        raise LuaSyntaxError(self.filename, p["line"], n.start_point[1] + 1, self.text(n)[:40],
-                             f"unsupported expression {t}")
+        if callee.type == "method_index_expression":
+            return A.MethodCall(obj=self.expr(callee.child_by_field_name("table")),
+                                method=self.text(callee.child_by_field_name("method")),
+                                args=args, **p)
+        return A.Call(func=self.expr(callee), args=args, **p)
+
+    def _function_definition(self, n):
+        return self.function(n)
+
+    def _binary(self, n):
+        return A.BinOp(op=self.text(n.child_by_field_name("operator")),
+                       left=self.expr(n.child_by_field_name("left")),
+                       right=self.expr(n.child_by_field_name("right")), line=n.start_point[0] + 1)
+
+    def _unary(self, n):
+        return A.UnOp(op=self.text(n.child_by_field_name("operator")),
+                      operand=self.expr(n.child_by_field_name("operand")), line=n.start_point[0] + 1)
+
+    def _table(self, n):
+        items = []
+        for f in self.named(n):
+            value = self.expr(f.child_by_field_name("value"))
+            key_node = f.child_by_field_name("name")
+            if key_node is None:
+                key = None
+            elif f.children[0].type == "[":
+                key = self.expr(key_node)
+            else:
+                key = A.String(value=self.text(key_node), line=key_node.start_point[0] + 1)
+            items.append(A.TableItem(key=key, value=value, line=f.start_point[0] + 1))
+        return A.Table(items=items, **self.pos(n))
+
+    _EXPR = {
+        "identifier": _identifier, "number": _number, "string": _string, "nil": _nil,
+        "true": _true, "false": _false, "vararg_expression": _vararg,
+        "parenthesized_expression": _paren, "dot_index_expression": _dot_index,
+        "bracket_index_expression": _bracket_index, "method_index_expression": _method_index,
+        "function_call": _function_call, "function_definition": _function_definition,
+        "binary_expression": _binary, "unary_expression": _unary,
+        "table_constructor": _table,
+    }
 
     def arguments(self, node):
         return [self.expr(c) for c in self.named(node)]

@@ -2,9 +2,18 @@
 
 Importing this package does what ``require 'nngraph'`` does in Torch7: calling any nn module
 with nodes builds a graph node (``nn.Linear(4, 4)(x)``, ``nn.Identity()()``,
-``nn.CAddTable()({a, b})``), calling a criterion wraps it in nn.ModuleFromCriterion, and
-``nn.gModule(inputs, outputs)`` turns a graph into a module. Graph drawing (graphviz) is not
-provided; annotations are stored on the nodes.
+``nn.CAddTable()({a, b})``), calling a criterion with nodes wraps it in nn.ModuleFromCriterion,
+and ``nn.gModule(inputs, outputs)`` turns a graph into a module whose execution order and
+gradient sums are Torch7's (see gmodule.py and graph.py).
+
+Where luatorch differs, and why:
+
+* a call with tensors (``module(x)``, ``criterion(x, y)``) keeps nn's meaning (forward), where
+  Torch7 rejects it once nngraph is loaded: importing nngraph must not break other Python code;
+* ``node[i]`` is a shorthand for ``nn.SelectTable(i)(node)`` (Torch7's nodes have no indexing);
+* a node's ``data`` is an object (nngraph.NodeData) rather than a table, so gModules are saved
+  in luatorch's own layout; graph drawing (graph.dot, nngraph.display, the SVG of setDebug)
+  is not provided, annotations are stored only; ``annotateNodes`` reads Python locals.
 """
 
 import collections.abc

@@ -23,6 +23,7 @@ from .containers import (
     ParallelTable,
     Sequential,
 )
+from .convert import Convert
 from .criterion import Criterion
 from .criterions import (
     AbsCriterion,

@@ -83,3 +83,18 @@ def test_conformance_10_under_th(shared_dir):
                             cwd=script.parent, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout == golden.read_text()
+
+
+def test_lua_subclass_as_a_node_and_nodes_built_by_hand(run):
+    out = run("""
+local Double, parent = torch.class('nn.NngraphDouble', 'nn.Module')
+function Double:updateOutput(input) self.output:resizeAs(input):copy(input):mul(2); return self.output end
+function Double:updateGradInput(input, go) self.gradInput:resizeAs(go):copy(go):mul(2); return self.gradInput end
+local x = nn.Identity()()
+local g = nn.gModule({x}, {nn.NngraphDouble()(nn.MulConstant(3)(x))})
+print(g:forward(torch.ones(2))[1], g:backward(torch.ones(2), torch.ones(2))[2])
+local n = nngraph.Node({module = nn.Tanh()})
+n:add(x, true)
+print(torch.type(n.data.module), #n.children, n.data.mapindex[1] == x.data)
+""")
+    assert out.splitlines() == ["6\t6\t", "nn.Tanh\t1\ttrue\t"]

@@ -236,7 +236,8 @@ class SpatialAveragePooling(Module):
         return H, W, oH, oW
 
     def _divisor(self, H, W, oH, oW):
-        """(oH, oW) window sizes THNN divides by (or 1 when the legacy ``divide`` is off)."""
+        """(oH, oW) window sizes THNN divides by. (Torch7 multiplies the result back by kW*kH
+        when ``divide`` is false or missing, as in files saved before the field existed.)"""
         def extent(o, k, d, pad, size):
             start = np.arange(o) * d - pad
             end = np.minimum(start + k, size + pad)
@@ -264,8 +265,9 @@ class SpatialAveragePooling(Module):
         for i in range(self.kH):  # one strided add per kernel offset
             for j in range(self.kW):
                 out += xp[:, :, i:i + self.dH * (oH - 1) + 1:self.dH, j:j + self.dW * (oW - 1) + 1:self.dW]
-        if getattr(self, "divide", True) is not False:
-            out /= self._divisor(H, W, oH, oW)
+        out /= self._divisor(H, W, oH, oW)
+        if not getattr(self, "divide", None):  # Torch7's compatibility rule for old files
+            out *= self.kW * self.kH
         return self.output
 
     def updateGradInput(self, input, gradOutput):
@@ -276,9 +278,9 @@ class SpatialAveragePooling(Module):
         if gradOutput.nElement() != B * C * oH * oW:
             raise ValueError(f"{typename(self)}: gradOutput {shape_str(gradOutput)} does not match the "
                              f"output [{' x '.join(map(str, input._size[:-2] + (oH, oW)))}]")
-        g = gradOutput._a.reshape(B, C, oH, oW)
-        if getattr(self, "divide", True) is not False:
-            g = g / self._divisor(H, W, oH, oW)
+        g = gradOutput._a.reshape(B, C, oH, oW) / self._divisor(H, W, oH, oW)
+        if not getattr(self, "divide", None):
+            g *= self.kW * self.kH
         eH, eW = self._padding_extra(H, W, oH, oW)
         acc = np.zeros((B, C, H + 2 * self.padH + eH, W + 2 * self.padW + eW), dtype=g.dtype)
         for i in range(self.kH):

@@ -223,3 +223,13 @@ def test_max_pooling_nan_wins_as_in_thnn():
     assert m.indices._a[0, 1, 1] == 3 * 4 + 3 + 1
     ref, _ = maxpool_ref(np.nan_to_num(x, nan=-1.0), 2, 2, 2, 2, 0, 0, False)
     np.testing.assert_array_equal(out._a[0, 1, 0], ref[0, 1, 0])
+
+
+def test_average_pooling_without_divide_sums_as_torch7():
+    m = nn.SpatialAveragePooling(2, 2, 2, 2)
+    x = np.random.rand(2, 4, 4)
+    m.divide = False
+    np.testing.assert_allclose(m.forward(T(x))._a, x.reshape(2, 2, 2, 2, 2).sum(axis=(2, 4)), atol=1e-13)
+    del m.divide  # a file saved before the field existed: also sums
+    np.testing.assert_allclose(m.forward(T(x))._a, x.reshape(2, 2, 2, 2, 2).sum(axis=(2, 4)), atol=1e-13)
+    assert_jacobian(m, torch.rand(2, 4, 4))

@@ -18,7 +18,7 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from luatorch.lua import LuaSession  # noqa: E402
+from luatorch.lua import LuaSession
 
 TIMING = r"""
 -- each measured loop is its own top-level function, timed best of 5

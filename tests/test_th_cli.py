@@ -16,7 +16,7 @@ def th(*args, stdin=None, cwd=None):
     exe = BIN / "th"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-c",
                                           "import sys; from luatorch.cli import th_main; sys.exit(th_main())"]
-    return subprocess.run(cmd + list(args), input=stdin, capture_output=True, text=True,
+    return subprocess.run(cmd + list(args), check=False, input=stdin, capture_output=True, text=True,
                           cwd=cwd, timeout=60)
 
 
@@ -120,7 +120,7 @@ def test_output_to_a_closed_pipe_is_quiet(tmp_path):
     if not exe.exists():
         pytest.skip("th is not installed in this environment")
     p = subprocess.run(f"'{exe}' '{script}' | head -1", shell=True, capture_output=True, text=True,
-                       timeout=60)
+                       timeout=60, check=False)
     assert p.stdout == "1\t\n" and "Traceback" not in p.stderr
 
 
@@ -129,15 +129,15 @@ def test_bytes_that_are_not_utf8_still_print():
     if not exe.exists():
         pytest.skip("th is not installed in this environment")
     r = subprocess.run([str(exe), "-e", r"print('a', '\255b') io.write('\254\n') print('ok')"],
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, check=False)
     assert r.returncode == 0 and r.stdout == b"a\t\xffb\t\n\xfe\nok\t\n"
 
 
 def test_luatorch_dispatches_translate_and_t7(tmp_path):
     # both subcommands belong to other parts of the project: only the dispatch is checked here
     for command in ("translate", "t7"):
-        r = subprocess.run([sys.executable, "-c", "import sys; from luatorch.cli import main; "
-                            f"sys.exit(main(['{command}', '--help']))"],
+        code = f"import sys; from luatorch.cli import main; sys.exit(main(['{command}', '--help']))"
+        r = subprocess.run([sys.executable, "-c", code], check=False,
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0 and f"luatorch {command}" in r.stdout
 
@@ -151,10 +151,10 @@ def test_require_searches_lua_path_and_lists_the_paths_it_tried(tmp_path):
         pytest.skip("th is not installed in this environment")
     env = dict(os.environ, LUA_PATH=f"{lib}/?.lua;;")
     r = subprocess.run([str(exe), "-e", "print(require('mymod').x)"], capture_output=True,
-                       text=True, env=env, timeout=60)
+                       text=True, env=env, timeout=60, check=False)
     assert r.stdout == "42\t\n"
     r = subprocess.run([str(exe), "-e", "require('nomod')"], capture_output=True, text=True,
-                       env=env, timeout=60)
+                       env=env, timeout=60, check=False)
     assert r.returncode == 1
     assert "module 'nomod' not found" in r.stderr and f"{lib}/nomod.lua" in r.stderr
 

@@ -16,4 +16,4 @@ Python as ``LuaError`` (with the Lua traceback); errors raised in Python reach L
 
 from .session import LuaError, LuaFunction, LuaMethod, LuaSession, LuaTableDict
 
-__all__ = ["LuaSession", "LuaError", "LuaFunction", "LuaMethod", "LuaTableDict"]
+__all__ = ["LuaError", "LuaFunction", "LuaMethod", "LuaSession", "LuaTableDict"]

@@ -40,6 +40,13 @@ PACKAGES = {
     "dok": "luatorch.dok", "nnx": "luatorch.nnx",
 }
 
+# Lua's arithmetic metamethods on tensors -> Python's operators (Torch7's meaning is the
+# library's __add__, __mul__, ...)
+_BINOPS = {
+    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b, "mod": lambda a, b: a % b, "pow": lambda a, b: a ** b,
+}
+
 _DTYPE_CTYPES = {
     np.dtype(np.float64): "double", np.dtype(np.float32): "float", np.dtype(np.int64): "int64",
     np.dtype(np.int32): "int32", np.dtype(np.int16): "int16", np.dtype(np.int8): "int8",
@@ -102,7 +109,7 @@ def _py_name(name):
 class LuaFunction:
     """A Lua function called from Python: arguments and results are converted both ways."""
 
-    __slots__ = ("fn", "_session", "__weakref__")
+    __slots__ = ("__weakref__", "_session", "fn")
 
     def __init__(self, session, fn):
         self.fn = fn
@@ -248,7 +255,7 @@ class LuaTableDict(dict):
     __hash__ = object.__hash__
 
     def __repr__(self):
-        return "LuaTableDict(%r)" % (self.copy(),)
+        return f"LuaTableDict({self.copy()!r})"
 
 
 class LuaSession:
@@ -580,21 +587,21 @@ class LuaSession:
         return kind
 
     @staticmethod
-    def _kind_of_class(cls):
+    def _kind_of_class(klass):
         from ..torch.classes import TorchObject
         from ..torch.storage import Storage
         from ..torch.tensor import Tensor
 
-        if issubclass(cls, Tensor):
-            return ("tensor", id(cls), 1 if cls.dtype in _DTYPE_CTYPES else None)
-        if issubclass(cls, Storage):
-            return ("storage", id(cls))
-        if issubclass(cls, (list, dict, tuple)):
-            return ("container", id(cls))
-        instances_callable = any("__call__" in k.__dict__ for k in cls.__mro__)
-        if instances_callable and not issubclass(cls, TorchObject):
+        if issubclass(klass, Tensor):
+            return ("tensor", id(klass), 1 if klass.dtype in _DTYPE_CTYPES else None)
+        if issubclass(klass, Storage):
+            return ("storage", id(klass))
+        if issubclass(klass, (list, dict, tuple)):
+            return ("container", id(klass))
+        instances_callable = any("__call__" in k.__dict__ for k in klass.__mro__)
+        if instances_callable and not issubclass(klass, TorchObject):
             return ("function",)
-        return ("object", id(cls))
+        return ("object", id(klass))
 
     # --- calls from Lua ------------------------------------------------------------------
     def _invoke(self, obj, name, n, *args):
@@ -628,8 +635,8 @@ class LuaSession:
         return self._result(r)
 
     @staticmethod
-    def _class_lookup(cls, name):
-        for klass in cls.__mro__:
+    def _class_lookup(owner, name):
+        for klass in owner.__mro__:
             d = klass.__dict__
             if name in d:
                 return d[name]
@@ -674,9 +681,9 @@ class LuaSession:
                 if self._is_method(self._class_lookup(type(obj), pyname)) or \
                         isinstance(self._class_lookup(type(obj), pyname), LuaMethod):
                     value = types.MethodType(value, obj)
-            elif isinstance(value, LuaTableDict) and len(value) == 0:
-                if isinstance(getattr(obj, pyname, None), list):
-                    value = []
+            elif isinstance(value, LuaTableDict) and len(value) == 0 \
+                    and isinstance(getattr(obj, pyname, None), list):
+                value = []  # `self.modules = {}` in Lua: the library keeps a list there
             setattr(obj, pyname, value)
         except Exception as e:  # noqa: BLE001
             return self._error(e)
@@ -753,14 +760,10 @@ class LuaSession:
             return self._error(e)
         return None
 
-    _BINOPS = {
-        "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-        "div": lambda a, b: a / b, "mod": lambda a, b: a % b, "pow": lambda a, b: a ** b,
-    }
 
     def _binop(self, name, a, b):
         try:
-            r = self._BINOPS[name](self.to_python(a), self.to_python(b))
+            r = _BINOPS[name](self.to_python(a), self.to_python(b))
         except Exception as e:  # noqa: BLE001
             return self._error(e)
         return self._result(r)
@@ -786,11 +789,11 @@ class LuaSession:
             return self._error(e)
 
     @staticmethod
-    def _classname(cls):
-        name = getattr(cls, "__typename__", None) if isinstance(cls, type) else None
-        if isinstance(cls, types.ModuleType):
-            return "table: 0x%08x" % id(cls)
-        return name or getattr(cls, "__name__", repr(cls))
+    def _classname(klass):
+        name = getattr(klass, "__typename__", None) if isinstance(klass, type) else None
+        if isinstance(klass, types.ModuleType):
+            return f"table: 0x{id(klass):08x}"
+        return name or getattr(klass, "__name__", repr(klass))
 
     @staticmethod
     def _typename(obj):

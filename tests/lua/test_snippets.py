@@ -7,7 +7,6 @@ format), written from Torch7's sources and the conformance goldens.
 """
 
 import io
-import os
 from pathlib import Path
 
 import pytest

@@ -29,6 +29,15 @@ def pooled_size(size, k, d, pad, ceil_mode, dilation=1):
     return n
 
 
+def _fill_old_fields(module):
+    """Fields that files saved by older Torch7 versions lack get Torch7's defaults."""
+    for name, value in (("padW", 0), ("padH", 0), ("ceil_mode", False), ("count_include_pad", True)):
+        if name in ("count_include_pad",) and not hasattr(type(module), "setCountExcludePad"):
+            continue
+        if getattr(module, name, None) is None:
+            setattr(module, name, value)
+
+
 def windows2d(xp, kH, kW, dH, dW, oH, oW, dilH=1, dilW=1):
     """View (B, C, oH, oW, kH, kW) of the padded batch xp (B, C, Hp, Wp)."""
     sB, sC, sH, sW = xp.strides
@@ -66,6 +75,7 @@ class SpatialMaxPooling(Module):
 
     def _geometry(self, input):
         name = typename(self)
+        _fill_old_fields(self)
         if self.kW <= 0 or self.kH <= 0:
             raise ValueError(f"{name}: kernel size should be greater than zero, but got kH: {self.kH} kW: {self.kW}")
         if self.dW <= 0 or self.dH <= 0:
@@ -218,6 +228,7 @@ class SpatialAveragePooling(Module):
 
     def _geometry(self, input):
         name = typename(self)
+        _fill_old_fields(self)
         if self.kW <= 0 or self.kH <= 0:
             raise ValueError(f"{name}: kernel size should be greater than zero, but got kH: {self.kH} kW: {self.kW}")
         if self.dW <= 0 or self.dH <= 0:

@@ -160,6 +160,13 @@ class SpatialConvolution(Module):
     def _geometry(self, input):
         """Check the input as THNN's shapeCheck does; returns (oH, oW)."""
         name = typename(self)
+        if getattr(self, "padding", None) is not None:  # files from before padW/padH
+            self.padW = self.padH = self.padding
+            del self.padding
+        if getattr(self, "padW", None) is None:
+            self.padW = 0
+        if getattr(self, "padH", None) is None:
+            self.padH = 0
         if self.kW <= 0 or self.kH <= 0:
             raise ValueError(f"{name}: kernel size should be greater than zero, but got kH: {self.kH} kW: {self.kW}")
         if self.dW <= 0 or self.dH <= 0:

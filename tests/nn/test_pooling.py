@@ -233,3 +233,18 @@ def test_average_pooling_without_divide_sums_as_torch7():
     del m.divide  # a file saved before the field existed: also sums
     np.testing.assert_allclose(m.forward(T(x))._a, x.reshape(2, 2, 2, 2, 2).sum(axis=(2, 4)), atol=1e-13)
     assert_jacobian(m, torch.rand(2, 4, 4))
+
+
+def test_modules_from_older_files_get_default_fields():
+    m = nn.SpatialMaxPooling(2, 2)
+    for name in ("padW", "padH", "ceil_mode"):
+        delattr(m, name)
+    assert m.forward(torch.rand(1, 4, 4)).size().totable() == [1, 2, 2]
+    a = nn.SpatialAveragePooling(2, 2)
+    del a.count_include_pad, a.padW
+    assert a.forward(torch.rand(1, 4, 4)).size().totable() == [1, 3, 3]
+    c = nn.SpatialConvolution(1, 1, 3, 3)
+    del c.padW, c.padH
+    c.padding = 1
+    assert c.forward(torch.rand(1, 4, 4)).size().totable() == [1, 4, 4]
+    assert (c.padW, c.padH) == (1, 1) and "padding" not in vars(c)

@@ -61,7 +61,9 @@ def _emit(state):
     with unvalidated_nodes():
         state["module"] = emitter.module()
     state["emitter"] = emitter
-    state["raw_code"] = state["module"].code
+    from .emit import module_code
+
+    state["raw_code"] = module_code(state["module"])
 
 
 def _format(state):

@@ -1173,11 +1173,18 @@ def _sniff_format(path):
     return "ascii" if re.match(rb"^\s*[0-9]+\s", head) else "binary"
 
 
+def _big_endian_head(f):
+    """Does the file start with a type tag (0-8) written big-endian (and not little-endian)?"""
+    head = f._io.window(4)
+    return len(head) == 4 and head[:3] == b"\0\0\0" and 0 < head[3] <= 8
+
+
 def load(filename, format=None, referenced=None, *, numpy=False, allow_functions=False,
          long_size=None, unknown_classes="error"):
     """torch.load(filename [, 'binary'|'ascii' [, referenced]]): the object saved in the file.
 
-    Without a format, the format is recognised from the file's first bytes. Binary files with
+    Without a format, the format is recognised from the file's first bytes; so are big-endian
+    files. Binary files with
     4-byte Longs (written on Windows) are recognised too; ``long_size`` forces one.
     ``numpy=True`` returns numpy arrays for tensors and storages (sharing memory as the
     tensors did). ``allow_functions=True`` lets Lua functions in the file load (Torch7 would run
@@ -1201,6 +1208,8 @@ def load(filename, format=None, referenced=None, *, numpy=False, allow_functions
             f.referenced(referenced is not False)
             if size is not None:
                 f.longSize(size)
+            if mode == "binary" and _big_endian_head(f):
+                f.bigEndianEncoding()  # a file from a big-endian machine: its first tag says so
             obj = f.readObject(**options)
             if whole and f._io.remaining():
                 raise SerializationError("not a file with 4-byte Longs")

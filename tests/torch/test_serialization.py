@@ -488,6 +488,7 @@ def test_big_endian_files_round_trip(tmp_path):
     g = torch.DiskFile(path, "r").binary().bigEndianEncoding()
     back = g.readObject()
     assert back["t"].tolist() == [1, 2, 3, 4, 5] and back["n"] == 7.5 and back["s"] == "x"
+    assert torch.load(path)["t"].tolist() == [1, 2, 3, 4, 5]  # recognised by torch.load
 
 
 def test_gpu_tensors_load_as_cpu_tensors():

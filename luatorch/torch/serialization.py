@@ -1184,8 +1184,7 @@ def load(filename, format=None, referenced=None, *, numpy=False, allow_functions
     """torch.load(filename [, 'binary'|'ascii' [, referenced]]): the object saved in the file.
 
     Without a format, the format is recognised from the file's first bytes; so are big-endian
-    files. Binary files with
-    4-byte Longs (written on Windows) are recognised too; ``long_size`` forces one.
+    files, and binary files with 4-byte Longs (written on Windows); ``long_size`` forces one.
     ``numpy=True`` returns numpy arrays for tensors and storages (sharing memory as the
     tensors did). ``allow_functions=True`` lets Lua functions in the file load (Torch7 would run
     them; here they stay inert unless the Lua bridge registered a loader).

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ..torch.classes import typename
+from ..torch.storage import LongStorage
 from .module import Module
 from .spatial import check_ndim, check_tensor, put, shape_str
 
@@ -151,13 +152,13 @@ class SpatialUpSamplingNearest(Module):
 
     def __init__(self, scale):
         super().__init__()
-        if scale != math.floor(scale):
-            raise ValueError("scale_factor must be integer")
         if scale < 1:
             raise ValueError("scale_factor must be greater than 1")
+        if scale != math.floor(scale):
+            raise ValueError("scale_factor must be integer")
         self.scale_factor = int(scale)
-        self.inputSize = None
-        self.outputSize = None
+        self.inputSize = LongStorage(4)
+        self.outputSize = LongStorage(4)
 
     def updateOutput(self, input):
         check_ndim(self, input, (3, 4), "3D or 4D input tensor")
@@ -200,18 +201,18 @@ class SpatialUpSamplingBilinear(Module):
     def __init__(self, params):
         super().__init__()
         if isinstance(params, (int, float)) and not isinstance(params, bool):
-            if params != math.floor(params):
-                raise ValueError("scale_factor must be integer")
             if params < 1:
                 raise ValueError("scale_factor must be greater than 1")
+            if params != math.floor(params):
+                raise ValueError("scale_factor must be integer")
             self.scale_factor = int(params)
         elif isinstance(params, dict) or hasattr(params, "keys"):
             self.oheight = params["oheight"]
             self.owidth = params["owidth"]
         else:
             raise ValueError("Parameter should be either scale factor or table {oheight=, owidth=}")
-        self.inputSize = None
-        self.outputSize = None
+        self.inputSize = LongStorage(4)
+        self.outputSize = LongStorage(4)
 
     def _sizes(self, H, W):
         s = getattr(self, "scale_factor", None)

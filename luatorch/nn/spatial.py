@@ -413,13 +413,24 @@ class SpatialFullConvolution(Module):
             _uniform(self.bias, -stdv, stdv)
         return self
 
-    def _geometry(self, input):
+    def _split(self, input):
+        """(input tensor, adjW, adjH): a table input {input, target} takes the adjustments
+        that make the output as large as the target's last two dimensions."""
+        if isinstance(input, Tensor):
+            return input, self.adjW, self.adjH
+        tensor, target = input[0], input[1]
+        tH, tW = target._size[-2], target._size[-1]
+        adjW = (tW + 2 * self.padW - self.kW) % self.dW
+        adjH = (tH + 2 * self.padH - self.kH) % self.dH
+        return tensor, adjW, adjH
+
+    def _geometry(self, input, adjW, adjH):
         name = typename(self)
         check_ndim(self, input, (3, 4), "non-empty 3D or 4D input tensor")
         ndim = input.dim()
         H, W = input._size[-2], input._size[-1]
-        oH = (H - 1) * self.dH - 2 * self.padH + self.kH + self.adjH
-        oW = (W - 1) * self.dW - 2 * self.padW + self.kW + self.adjW
+        oH = (H - 1) * self.dH - 2 * self.padH + self.kH + adjH
+        oW = (W - 1) * self.dW - 2 * self.padW + self.kW + adjW
         if oH < 1 or oW < 1:
             raise ValueError(f"{name}: Given input size: ({self.nInputPlane} x {H} x {W}). Calculated "
                              f"output size: ({self.nOutputPlane} x {oH} x {oW}). Output size is too small")
@@ -427,7 +438,8 @@ class SpatialFullConvolution(Module):
         return H, W, oH, oW
 
     def updateOutput(self, input):
-        H, W, oH, oW = self._geometry(input)
+        input, adjW, adjH = self._split(input)
+        H, W, oH, oW = self._geometry(input, adjW, adjH)
         x, _ = as_batch(input, 4)
         B = x.shape[0]
         C, O, kH, kW = self.nInputPlane, self.nOutputPlane, self.kH, self.kW
@@ -458,18 +470,25 @@ class SpatialFullConvolution(Module):
     def updateGradInput(self, input, gradOutput):
         if self.gradInput is None:
             return None
-        H, W, oH, oW = self._geometry(input)
-        x, _ = as_batch(input, 4)
+        table = not isinstance(input, Tensor)
+        tensor, adjW, adjH = self._split(input)
+        H, W, oH, oW = self._geometry(tensor, adjW, adjH)
+        x, _ = as_batch(tensor, 4)
         B, C = x.shape[:2]
         gcols = self._grad_columns(gradOutput, B, H, W, oH, oW)
         gi = self.weight._a.reshape(C, -1) @ gcols  # (C, B*H*W)
-        out = put(self.gradInput, input._size).reshape(B, C, H, W)
+        if table and not isinstance(self.gradInput, Tensor):  # the tensor of last call's table
+            self.gradInput = self.gradInput[0] if self.gradInput else tensor.new()
+        out = put(self.gradInput, tensor._size).reshape(B, C, H, W)
         out[...] = gi.reshape(C, B, H, W).transpose(1, 0, 2, 3)
+        if table:  # the target gets a zero gradient
+            self.gradInput = [self.gradInput, input[1].new().resizeAs(input[1]).zero()]
         return self.gradInput
 
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
-        H, W, oH, oW = self._geometry(input)
+        input, adjW, adjH = self._split(input)
+        H, W, oH, oW = self._geometry(input, adjW, adjH)
         x, _ = as_batch(input, 4)
         B, C = x.shape[:2]
         gcols = self._grad_columns(gradOutput, B, H, W, oH, oW)

@@ -207,3 +207,21 @@ def test_torch7_saved_convnet_loads_and_runs(fmt):
     h = h.reshape(2, 2, 2, 2, 2).max(axis=(2, 4)).reshape(8)
     lin = net.modules[4]
     np.testing.assert_allclose(out._a, lin.weight._a @ h + lin.bias._a, atol=1e-12)
+
+
+def test_full_convolution_table_input_takes_target_size():
+    m = nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1)
+    x = torch.rand(4, 2, 4, 4)
+    target = torch.rand(4, 3, 8, 8)  # (4-1)*2 - 2 + 3 = 7, adj 1 reaches 8
+    out = m.forward([x, target])
+    assert out.size().totable() == [4, 3, 8, 8]
+    ref = nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 1)
+    ref.weight.copy(m.weight)
+    ref.bias.copy(m.bias)
+    np.testing.assert_allclose(out._a, ref.forward(x)._a, atol=1e-13)
+    go = torch.rand(4, 3, 8, 8)
+    gi = m.backward([x, target], go)
+    assert isinstance(gi, list) and gi[1].size().totable() == [4, 3, 8, 8] and gi[1]._a.sum() == 0
+    np.testing.assert_allclose(gi[0]._a, ref.backward(x, go)._a, atol=1e-13)
+    np.testing.assert_allclose(m.gradWeight._a, ref.gradWeight._a, atol=1e-12)
+    assert m.forward([x, torch.rand(4, 3, 7, 7)]).size().totable() == [4, 3, 7, 7]

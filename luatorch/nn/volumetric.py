@@ -337,8 +337,9 @@ class _VolumetricPooling(Module):
 
 
 class VolumetricMaxPooling(_VolumetricPooling):
-    """Max over kT x kH x kW windows (stride defaults to the kernel). ``indices`` holds the
-    1-based position of each maximum in its input volume (T*H*W), the same shape as the output."""
+    """Max over kT x kH x kW windows (stride defaults to the kernel). ``indices`` (the output's
+    shape) holds, as THNN, the winning tap's offsets in the kernel packed into bytes:
+    t | h << 8 | w << 16."""
 
     __typename__ = "nn.VolumetricMaxPooling"
 
@@ -349,11 +350,11 @@ class VolumetricMaxPooling(_VolumetricPooling):
 
     def updateOutput(self, input):
         o = self._geometry(input)
-        k, d, p = self._k()
+        k, d, _ = self._k()
         if getattr(self, "indices", None) is None:
             self.indices = LongTensor()
         x, _ = as_batch(input, 5)
-        B, C, _, H, W = x.shape
+        B, C = x.shape[:2]
         xp = self._padded(x, o, -np.inf)
         s = xp.strides
         win = as_strided(xp, (B, C) + o + k, s[:2] + tuple(a * b for a, b in zip(s[2:], d)) + s[2:],
@@ -363,11 +364,20 @@ class VolumetricMaxPooling(_VolumetricPooling):
         put(self.output, shape)[...] = np.take_along_axis(win, m[..., None], axis=-1)[..., 0].reshape(shape)
         kt, rem = np.divmod(m, k[1] * k[2])
         kh, kw = np.divmod(rem, k[2])
+        # THNN packs the winning tap (t, h, w offsets in the kernel) into the bytes of the
+        # index, little-endian: t | h << 8 | w << 16
+        put(self.indices, shape)[...] = (kt | (kh << 8) | (kw << 16)).reshape(shape)
+        return self.output
+
+    def _input_positions(self, o, size):
+        """Flat positions in the input volume of the maxima the indices name."""
+        _, d, p = self._k()
+        packed = self.indices._a.reshape((-1,) + o).astype(np.int64)
+        kt, kh, kw = packed & 0xFF, (packed >> 8) & 0xFF, (packed >> 16) & 0xFF
         t = kt + (np.arange(o[0]) * d[0] - p[0])[:, None, None]
         h = kh + (np.arange(o[1]) * d[1] - p[1])[:, None]
         w = kw + (np.arange(o[2]) * d[2] - p[2])
-        put(self.indices, shape)[...] = ((t * H + h) * W + w + 1).reshape(shape)
-        return self.output
+        return (t * size[1] + h) * size[2] + w
 
     def updateGradInput(self, input, gradOutput):
         o = self._geometry(input)
@@ -378,7 +388,8 @@ class VolumetricMaxPooling(_VolumetricPooling):
         if gradOutput.nElement() != B * C * n or self.indices.nElement() != B * C * n:
             raise ValueError(f"{typename(self)}: gradOutput {shape_str(gradOutput)} does not match the "
                              f"output of input {shape_str(input)} (call forward first)")
-        where = self.indices._a.reshape(B * C, n) - 1 + np.arange(B * C)[:, None] * (T * H * W)
+        pos = self._input_positions(o, (T, H, W)).reshape(B * C, n)
+        where = pos + np.arange(B * C)[:, None] * (T * H * W)
         gi = np.bincount(where.reshape(-1), weights=gradOutput._a.reshape(-1), minlength=B * C * T * H * W)
         put(self.gradInput, input._size)[...] = gi.reshape(input._size)
         return self.gradInput

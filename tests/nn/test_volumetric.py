@@ -63,9 +63,13 @@ def test_volumetric_max_pooling():
     out = m.forward(T(x))
     ref = x.reshape(2, 3, 2, 2, 2, 2, 3, 2).max(axis=(3, 5, 7))
     np.testing.assert_array_equal(out._a, ref)
-    flat = x.reshape(2, 3, -1)
-    np.testing.assert_array_equal(np.take_along_axis(flat, m.indices._a.reshape(2, 3, -1) - 1, axis=2),
-                                  ref.reshape(2, 3, -1))
+    # THNN's packed tap offsets: t | h << 8 | w << 16
+    packed = m.indices._a
+    t, h, w = packed & 0xFF, (packed >> 8) & 0xFF, (packed >> 16) & 0xFF
+    assert set(np.unique(t)) <= {0, 1} and set(np.unique(w)) <= {0, 1}
+    for (n, c, a, b, e) in [(0, 0, 0, 0, 0), (1, 2, 1, 1, 2), (0, 1, 1, 0, 1)]:
+        pos = (2 * a + t[n, c, a, b, e], 2 * b + h[n, c, a, b, e], 2 * e + w[n, c, a, b, e])
+        assert x[n, c][pos] == ref[n, c, a, b, e]
     assert str(m) == "nn.VolumetricMaxPooling(2x2x2, 2,2,2)"
     p = nn.VolumetricMaxPooling(3, 2, 2, 1, 1, 1, 1, 0, 1)
     assert_jacobian(p, torch.rand(2, 3, 3, 3))

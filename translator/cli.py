@@ -9,7 +9,8 @@
 their standard output; an error in the translation is shown with the Lua line it came from.
 ``--map`` also writes ``OUT.map.json`` ({python line: lua line}).
 Exit status: 0 done (and outputs agree), 1 outputs differ or a run failed, 2 bad input
-(syntax error, missing file), 3 the translation has TODOs (unless ``--allow-todo``).
+(syntax error, missing file), 3 the translation has TODOs (unless ``--allow-todo``),
+4 an internal error of the translator (reported with the Lua line).
 """
 
 import argparse
@@ -22,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from . import LuaSyntaxError, translate
+from .emit import TranslatorError
 
 
 def _parser():
@@ -61,6 +63,9 @@ def _translate_file(src, out, args, err, written):
     except LuaSyntaxError as exc:
         print(str(exc), file=err)
         return None, 2
+    except TranslatorError as exc:
+        print(f"{src}: {exc}", file=err)
+        return None, 4
     except OSError as exc:
         print(f"luatorch translate: {exc}", file=err)
         return None, 2
@@ -139,6 +144,9 @@ def main(argv=None):
         except LuaSyntaxError as exc:
             print(str(exc), file=err)
             return 2
+        except TranslatorError as exc:
+            print(f"<stdin>: {exc}", file=err)
+            return 4
         _report_todos(tr, "<stdin>", err)
         if args.output:
             Path(args.output).write_text(tr.code, encoding="utf-8")

@@ -6,6 +6,7 @@ back at their Lua lines; each emitted statement remembers its Lua line (``line_o
 """
 
 import contextlib
+import keyword
 import math
 import re
 
@@ -291,6 +292,10 @@ def _ieee_divide(x):
     return float("inf") if x > 0 else float("-inf")
 
 
+class TranslatorError(Exception):
+    """A bug in the translator, located at the Lua statement it was translating."""
+
+
 class Unsupported(Exception):
     """A construct that cannot be translated faithfully (becomes a TODO at its line)."""
 
@@ -570,6 +575,11 @@ class Emitter:
                 nodes = self.statement(s, last=(i == len(stmts) - 1))
             except Unsupported as exc:
                 nodes = [cst.SimpleStatementLine([cst.Pass()], leading_lines=[self.todo(s.line, str(exc))])]
+            except TranslatorError:
+                raise
+            except Exception as exc:  # a translator bug: say where, not just what
+                raise TranslatorError(f"{self.filename}:{s.line}: internal error translating "
+                                      f"this statement: {type(exc).__name__}: {exc}") from exc
             nodes = self.pending + nodes
             self.pending = []
             if self.pending_todos and nodes:
@@ -1019,10 +1029,12 @@ class Emitter:
         base = self._flat_name(target)
         defs = self.function_def(f, base, s, method=s.is_method)
         if is_dict(obj_t):
-            store = subscript(self.ex(target.obj), string(field))
+            store = assign([subscript(self.ex(target.obj), string(field))], name(base))
+        elif keyword.iskeyword(field):
+            store = expr_stmt(call("setattr", self.ex(target.obj), string(field), name(base)))
         else:
-            store = attr(self.ex(target.obj), self.method_name(field))
-        defs.append(self.simple(assign([store], name(base)), s))
+            store = assign([attr(self.ex(target.obj), self.method_name(field))], name(base))
+        defs.append(self.simple(store, s))
         return defs
 
     def _flat_name(self, target):

@@ -5,6 +5,7 @@ under a second; black itself needs tens of seconds on this machine, so it is onl
 when ruff is not installed.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -30,10 +31,27 @@ def format_code(code):
                            input=code, capture_output=True, text=True, check=False)
         if r.returncode == 0:
             return r.stdout
-        raise RuntimeError(f"translator produced invalid Python ({r.stderr.strip()}):\n{code}")
+        raise _invalid(code, r.stderr.strip())
     import black
 
     try:
         return black.format_str(code, mode=black.Mode(line_length=LINE_LENGTH))
-    except Exception as exc:  # a bug in the emitter: show the unformatted code
-        raise RuntimeError(f"translator produced invalid Python ({exc}):\n{code}") from exc
+    except Exception as exc:  # a bug in the emitter
+        raise _invalid(code, str(exc)) from exc
+
+
+def _invalid(code, message):
+    """The error for emitted Python that does not parse, pointing at the Lua line."""
+    from .emit import TranslatorError
+    from .linemap import _MARK
+
+    m = re.search(r"(?:at |line )(\d+)", message)
+    where = ""
+    if m:
+        lines = code.split("\n")
+        for line in lines[int(m.group(1)) - 1:]:
+            mark = _MARK.search(line)
+            if mark:
+                where = f" (from Lua line {mark.group(1)})"
+                break
+    return TranslatorError(f"internal error: the translation is not valid Python{where}: {message}")

@@ -133,3 +133,9 @@ def test_module_command_runs(tmp_path):
 def test_missing_file(argv):
     code, _, err = run_cli(argv)
     assert code == 2 and "no such file" in err
+
+
+def test_function_stored_under_a_python_keyword(tmp_path):
+    code, out, err = run_cli([], "local t = {}\nfunction t.class(x) return x end\nprint(1)\n")
+    assert code == 0, err
+    assert 'setattr(t, "class", t_class)' in out or 't["class"] = t_class' in out

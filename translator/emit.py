@@ -1242,9 +1242,9 @@ class Emitter:
                 return name(n)
             if n == "sys":
                 raise Unsupported("torch's sys package (only sys.clock() is translated)")
-            if n == "arg":
+            if n == "arg":   # the script's arguments (Lua's arg[1..n]; arg[i] is compat.arg(i))
                 self.need("sys")
-                return attr(name("sys"), "argv")
+                return slice_(attr(name("sys"), "argv"), lower=cst.Integer("1"))
             if n in ("math",):
                 self.need("math")
                 return name("math")
@@ -1742,7 +1742,7 @@ class Emitter:
             if t is not None and t.kind == "tensor":
                 return call(attr(self.ex(e.operand), "size"))
             if t is not None and t.kind == "arg":
-                return binop(call("len", self.ex(e.operand)), "-", cst.Integer("1"))
+                return call("len", self.ex(e.operand))   # sys.argv[1:]: the arguments
             if is_dict(t):
                 return call(self.compat("length"), self.ex(e.operand))
             return call("len", self.ex(e.operand))

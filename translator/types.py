@@ -575,6 +575,8 @@ class Inference:
                 return None
             if name == "load":
                 return Ty("loaded")   # a table, tensor or module: decided by how it is used
+            if name == "CmdLine":
+                return Ty("obj", cls="torch.CmdLine")
             if name in ("getParameters",):
                 return Ty("tuple", items=[TENSOR, TENSOR])
             return None
@@ -721,6 +723,8 @@ class Inference:
                     return TENSOR
                 return None
             return None
+        if k == "obj" and ot.cls == "torch.CmdLine" and m == "parse":
+            return Ty("dict", fields={})   # the options, keyed by name (the library's dict)
         if k == "storage" and m == "size":
             return INT
         return None

@@ -124,3 +124,35 @@ def test_method_defined_with_a_dot_and_explicit_self():
     code = translate(lua).code
     assert "    def updateOutput(self, input):" in code
     assert "Twice().forward(" in code
+
+
+CMDLINE_LUA = """\
+require 'torch'
+local cmd = torch.CmdLine()
+cmd:option('-lr', 0.1, 'learning rate')
+cmd:option('-name', 'run', 'run name')
+local opt = cmd:parse(arg)
+print(opt.lr * 2, opt.name, #arg)
+"""
+
+
+def test_cmdline_options_are_a_dict_and_arg_the_arguments():
+    code = body(translate(CMDLINE_LUA).code)
+    assert "opt = cmd.parse(sys.argv[1:])" in code
+    assert 'compat.print(opt["lr"] * 2, opt["name"], len(sys.argv[1:]))' in code
+
+
+def test_cmdline_same_output_as_th(th, tmp_path):
+    script = tmp_path / "cmd.lua"
+    script.write_text(CMDLINE_LUA)
+    py = tmp_path / "cmd.py"
+    py.write_text(translate(CMDLINE_LUA).code)
+    import subprocess
+    import sys
+
+    ran = subprocess.run([sys.executable, str(py), "-lr", "0.5"], capture_output=True,
+                         text=True, check=False)
+    lua = subprocess.run([str(th), str(script), "-lr", "0.5"], capture_output=True, text=True,
+                         check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert normalise(ran.stdout) == normalise(lua.stdout) == ["1\trun\t2"]

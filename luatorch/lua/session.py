@@ -870,7 +870,7 @@ class LuaSession:
         existing = classes.find(name)
         if existing is not None and getattr(existing, "_lua_session", None) not in (None, id(self)):
             # a class that an earlier Lua session defined: this session defines its own
-            classes._registry.pop(name, None)
+            classes.unregister(name)
         cls, parent_cls = classes.new_class(name, parent)
         cls._lua_session = id(self)
         return cls, parent_cls

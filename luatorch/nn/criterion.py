@@ -3,11 +3,11 @@
 import copy
 
 from ..torch import Tensor
-from ..torch.classes import TorchObject, typename
+from ..torch.classes import NilFields, TorchObject, typename
 from . import utils
 
 
-class Criterion(TorchObject):
+class Criterion(NilFields, TorchObject):
     """Base of the losses (Torch7's nn.Criterion).
 
     ``forward(input, target)`` calls ``self.updateOutput`` and returns the loss (a number, also

@@ -6,12 +6,12 @@ import math
 import numpy as np
 
 from ..torch import Tensor
-from ..torch.classes import TorchObject, typename
+from ..torch.classes import NilFields, TorchObject, typename
 from ..torch.storage import LongStorage
 from . import utils
 
 
-class Module(TorchObject):
+class Module(NilFields, TorchObject):
     """Base of every nn layer (Torch7's nn.Module).
 
     The stateful contract, as in Torch7:

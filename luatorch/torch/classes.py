@@ -14,6 +14,11 @@ def register(name, cls):
     return cls
 
 
+def unregister(name):
+    """Forget the class registered under ``name`` (a Lua session redefining its own class)."""
+    _registry.pop(name, None)
+
+
 def find(name):
     """The class registered under Torch name ``name``, or None."""
     return _registry.get(name)
@@ -29,6 +34,19 @@ class TorchObject:
         name = cls.__dict__.get("__typename__")
         if name:
             register(name, cls)
+
+
+class NilFields:
+    """Mixin for objects that are Lua tables in Torch7 (nn modules, criterions): a field that
+    was never set reads as None (nil) instead of raising. Torch7 code tests optional fields
+    with ``if self.x then``, and Torch7 files omit every field that was nil, so an object read
+    from a file must answer for fields its class would have set to nil. Dunder names still
+    raise, so Python's own protocols (copy, pickle, numpy) keep working."""
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return None
 
 
 def lua_type(value):

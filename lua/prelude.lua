@@ -94,11 +94,16 @@ local function python_package(name)
 end
 P.python_package = python_package
 
+-- Torch7's packages require what they build on, which sets those globals too
+-- (`require 'nngraph'` alone makes `nn` usable).
+local depends_on = {nn = {'torch'}, optim = {'torch'}, nngraph = {'nn'}}
+
 table.insert(package.loaders or package.searchers, 2, function(name)
    local m = python_package(name)
    if m == nil then m = fallbacks[name] end
    if m ~= nil then
       return function()
+         for _, dep in ipairs(depends_on[name] or {}) do require(dep) end
          rawset(_G, name, m)
          return m
       end

@@ -280,26 +280,36 @@ class SpatialConvolution(Module):
         return self.gradInput
 
     def _grad_input_stride1(self, gradOutput, w2t, B, C, Hp, Wp, oH, oW, dilH, dilW):
-        """col2im for unit strides over "wide" rows: gradOutput is widened to Wp columns with
-        zeros, so every kernel offset becomes one shift of the flattened padded plane (long
-        contiguous adds instead of oW-long ones); the zero columns add nothing where rows wrap.
-        Works through the batch in cache-sized slices. Returns the padded gradient (C, B, Hp, Wp)."""
+        """gradInput for unit strides, as a correlation over flattened padded planes.
+
+        gradOutput is laid out on the padded Hp x Wp grid (zeros beyond oH x oW), one flat row
+        per sample, after (kW-1)*dilW leading zeros. Shifting a row left by j*dilW is then a
+        strided view (negative stride over j), so one matrix product sums over output planes
+        and kernel columns at once: R[c, i] = sum_{o, j} W[o, c, i, j] * shift_j(gradOutput[o]);
+        the kernel rows are kH shifted adds of R (by i*dilH*Wp). Shifts that run past a row's
+        start read the previous row's zero columns. Works through the batch in cache-sized
+        slices; returns the padded gradient (C, B, Hp, Wp)."""
         O, kH, kW = self.nOutputPlane, self.kH, self.kW
-        n_wide = oH * Wp
-        wide = np.zeros((O, B, oH, Wp), dtype=w2t.dtype)
-        wide[:, :, :, :oW] = gradOutput._a.reshape(B, O, oH, oW).transpose(1, 0, 2, 3)
-        wide = wide.reshape(O, B, n_wide)
-        acc = np.zeros((C, B, Hp * Wp + (kW - 1) * dilW), dtype=w2t.dtype)
-        step = self._chunk(B, C * kH * kW * n_wide)
+        P = Hp * Wp
+        pre = (kW - 1) * dilW
+        flat = np.zeros((O, pre + B * P), dtype=w2t.dtype)
+        flat[:, pre:].reshape(O, B, Hp, Wp)[:, :, :oH, :oW] = \
+            gradOutput._a.reshape(B, O, oH, oW).transpose(1, 0, 2, 3)
+        # [(c, i), (o, j)] from the weight's (o, c, i, j)
+        wm = self.weight._a.reshape(O, C, kH, kW).transpose(1, 2, 0, 3).reshape(C * kH, O * kW)
+        acc = np.zeros((C, B, P), dtype=w2t.dtype)
+        s_o, s_e = flat.strides
+        step = self._chunk(B, O * kW * P)
         for b0 in range(0, B, step):
             n = min(step, B - b0)
-            gcols = (w2t @ wide[:, b0:b0 + n].reshape(O, n * n_wide)).reshape(C, kH, kW, n, n_wide)
+            start = flat[:, pre + b0 * P:]
+            shifted = as_strided(start, (O, kW, n * P), (s_o, -dilW * s_e, s_e), writeable=False)
+            R = (wm @ shifted.reshape(O * kW, n * P)).reshape(C, kH, n, P)
             part = acc[:, b0:b0 + n]
             for i in range(kH):
-                for j in range(kW):
-                    off = i * dilH * Wp + j * dilW
-                    part[:, :, off:off + n_wide] += gcols[:, i, j]
-        return acc[:, :, :Hp * Wp].reshape(C, B, Hp, Wp)
+                shift = i * dilH * Wp
+                part[:, :, shift:] += R[:, i, :, :P - shift]
+        return acc.reshape(C, B, Hp, Wp)
 
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale

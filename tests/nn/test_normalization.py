@@ -1,6 +1,8 @@
 """BatchNormalization family and SpatialCrossMapLRN against numpy formulas, Jacobians,
 train/evaluate behaviour, texts and errors."""
 
+import os
+
 import numpy as np
 import pytest
 from nn_helpers import T, assert_jacobian
@@ -110,10 +112,13 @@ def test_cross_map_lrn():
     assert_jacobian(nn.SpatialCrossMapLRN(5, 0.5, 0.75, 1), torch.rand(2, 6, 2, 2))
 
 
-@pytest.mark.skipif(not __import__("os").path.exists("/work/shared/t7/batchnorm_trained.bin.t7"),
+FIXTURES = os.environ["LUATORCH_SHARED"] + "/t7"
+
+
+@pytest.mark.skipif(not os.path.exists(FIXTURES + "/batchnorm_trained.bin.t7"),
                     reason="no fixtures")
 def test_torch7_trained_batchnorm_loads_and_evaluates():
-    m = torch.load("/work/shared/t7/batchnorm_trained.bin.t7")
+    m = torch.load(FIXTURES + "/batchnorm_trained.bin.t7")
     assert str(m) == "nn.BatchNormalization (2D) (3)"
     assert set(vars(m)) >= set(vars(nn.BatchNormalization(3)))
     m.evaluate()

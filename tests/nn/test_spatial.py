@@ -1,5 +1,7 @@
 """Spatial convolutions against direct loops, Jacobians, Torch7 texts, shapes and errors."""
 
+import os
+
 import numpy as np
 import pytest
 from nn_helpers import T, assert_jacobian
@@ -186,10 +188,10 @@ def test_convolution_in_sequential_clone_and_clear_state():
     np.testing.assert_array_equal(net.forward(x)._a, out._a)
 
 
-FIXTURES = "/work/shared/t7"
+FIXTURES = os.environ["LUATORCH_SHARED"] + "/t7"
 
 
-@pytest.mark.skipif(not __import__("os").path.exists(FIXTURES + "/convnet.bin.t7"), reason="no fixtures")
+@pytest.mark.skipif(not os.path.exists(FIXTURES + "/convnet.bin.t7"), reason="no fixtures")
 @pytest.mark.parametrize("fmt", ["ascii", "binary"])
 def test_torch7_saved_convnet_loads_and_runs(fmt):
     name = "convnet.ascii.t7" if fmt == "ascii" else "convnet.bin.t7"
@@ -225,3 +227,18 @@ def test_full_convolution_table_input_takes_target_size():
     np.testing.assert_allclose(gi[0]._a, ref.backward(x, go)._a, atol=1e-13)
     np.testing.assert_allclose(m.gradWeight._a, ref.gradWeight._a, atol=1e-12)
     assert m.forward([x, torch.rand(4, 3, 7, 7)]).size().totable() == [4, 3, 7, 7]
+
+
+@pytest.mark.parametrize("cfg", [(3, 2, 1, 1, 1, 1), (2, 3, 0, 1, 2, 2), (1, 3, 2, 0, 1, 3)])
+def test_unit_stride_gradient_input_with_padding_and_dilation(cfg):
+    kW, kH, padW, padH, dilW, dilH = cfg
+    m = nn.SpatialDilatedConvolution(2, 3, kW, kH, 1, 1, padW, padH, dilW, dilH)
+    x = np.random.randn(3, 2, 7, 8)
+    out = m.forward(T(x))
+    go = np.random.randn(*out._a.shape)
+    gi = m.updateGradInput(T(x), T(go))._a
+    # the adjoint of the forward map: <conv(x), go> == <x, gradInput(go)> for any x
+    y = np.random.randn(*x.shape)
+    m.bias.zero()
+    assert abs((m.forward(T(y))._a * go).sum() - (y * gi).sum()) < 1e-9
+    assert_jacobian(m, torch.rand(2, 2, 7, 6))

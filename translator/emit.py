@@ -571,6 +571,8 @@ class Emitter:
                 self.last_line = s.end_line
                 continue
             lead = self.leading(s.line)
+            if isinstance(s, A.NumFor):
+                self._mark_sequential_fills(s, stmts[:i])
             try:
                 nodes = self.statement(s, last=(i == len(stmts) - 1))
             except Unsupported as exc:
@@ -901,12 +903,53 @@ class Emitter:
             return name(t.sym.pyname)
         return self.index(t, store=True)
 
+    def _mark_sequential_fills(self, loop, before):
+        """``local t = {}`` then ``for i = 1, n do ... t[i] = v ... end``: when the store runs
+        on every iteration, before anything else touches ``t``, iteration i finds ``#t == i - 1``
+        and the store is exactly ``t.append(v)``."""
+        if not (isinstance(loop.start, A.Number) and loop.start.value == 1) or \
+                not (loop.step is None or isinstance(loop.step, A.Number) and loop.step.value == 1):
+            return
+        var = loop.var.sym
+        for k, st in enumerate(loop.body.stmts):
+            if not (isinstance(st, A.Assign) and len(st.targets) == 1 and len(st.exprs) == 1):
+                continue
+            target = st.targets[0]
+            if not (isinstance(target, A.Index) and isinstance(target.obj, A.Name) and
+                    isinstance(target.key, A.Name) and target.key.sym is var):
+                continue
+            table = target.obj.sym
+            earlier = loop.body.stmts[:k]
+            if any(isinstance(n, (A.Goto, A.Break, A.Return)) or
+                   isinstance(n, A.Name) and n.sym is table
+                   for e in earlier for n in A.walk(e)):
+                continue
+            if any(isinstance(n, A.Name) and n.sym is table and n is not target.obj
+                   for n in A.walk(st)):
+                continue
+            if self._declared_empty_just_before(table, before):
+                st.sequential_fill = True
+
+    def _declared_empty_just_before(self, sym, before):
+        for j in range(len(before) - 1, -1, -1):
+            st = before[j]
+            if isinstance(st, A.Local) and any(n.sym is sym for n in st.names):
+                k = next(i for i, n in enumerate(st.names) if n.sym is sym)
+                value = st.exprs[k] if k < len(st.exprs) else None
+                return isinstance(value, A.Table) and not value.items
+            if any(isinstance(n, A.Name) and n.sym is sym for n in A.walk(st)):
+                return False
+        return False
+
     def list_store(self, target, value, s):
         """``t[i] = v`` on a Lua array: Python lists do not grow by assignment, so unless the
         index is provably inside the list, the store goes through ``compat.setindex``."""
         key = target.key
         if isinstance(key, A.UnOp) and key.op == "#" and self._same(key.operand, target.obj):
             return None  # t[#t] = v: the last element, always inside
+        if getattr(s, "sequential_fill", False):
+            return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "append"),
+                                               self.ex(value))), s)]
         return [self.simple(expr_stmt(call(self.compat("setindex"), self.ex(target.obj),
                                            self.ex(key), self.ex(value))), s)]
 

@@ -14,7 +14,7 @@ import pytest
 
 from translator import translate
 
-CONFORMANCE = Path(os.environ.get("LUATORCH_CONFORMANCE", "/work/shared/conformance"))
+CONFORMANCE = Path(os.environ.get("LUATORCH_CONFORMANCE", os.environ["LUATORCH_SHARED"] + "/conformance"))
 SCRIPTS = sorted(CONFORMANCE.glob("*.lua")) if CONFORMANCE.exists() else []
 NUM = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(nan|inf)$", re.IGNORECASE)
 

@@ -8,6 +8,10 @@ from translator_helpers import body, normalise, run_luajit, run_python
 from translator import translate
 
 CASES = {
+    'arrays_filled_in_order_and_with_holes': (
+        'local rows = {}\nfor i = 1, 3 do\n  local row = {}\n  for j = 1, 2 do row[j] = i * j end\n  rows[i] = row\nend\nprint(#rows, rows[3][2])\nlocal skip = {}\nfor i = 1, 4 do\n  if i == 2 then goto continue end\n  skip[i] = i\n  ::continue::\nend\nprint(#skip, skip[4])\n',
+        'rows = []\nfor i in range(1, 4):\n    row = []\n    for j in range(1, 3):\n        row.append(i * j)\n    rows.append(row)\ncompat.print(len(rows), rows[2][1])\nskip = []\nfor i in range(1, 5):\n    if i == 2:\n        continue\n    compat.setindex(skip, i, i)\ncompat.print(len(skip), skip[3])',
+    ),
     'unpack_and_varargs_to_several_targets': (
         "local t = {1, 2, 3}\nlocal a, b = unpack(t)\nlocal function f(x, y, z) return x + y + z end\nprint(a, b, f(unpack(t)), select('#', unpack(t)))\nlocal function g(...) local p, q = ... ; return q end\nprint(g(5, 6, 7), g(5))\n",
         't = [1, 2, 3]\na, b = compat.unpack(t, 1, 2)\n\n\ndef f(x, y, z):\n    return x + y + z\n\n\ncompat.print(a, b, f(*t), len([*t]))\n\n\ndef g(*args):\n    p, q = compat.unpack(list(args), 1, 2)\n    return q\n\n\ncompat.print(g(5, 6, 7), g(5))',

@@ -5,6 +5,7 @@ at their lines; blank lines are recorded so that paragraphs survive translation.
 """
 
 import re
+import typing
 
 import tree_sitter
 import tree_sitter_lua
@@ -304,7 +305,7 @@ class Lowering:
             items.append(A.TableItem(key=key, value=value, line=f.start_point[0] + 1))
         return A.Table(items=items, **self.pos(n))
 
-    _EXPR = {
+    _EXPR: typing.ClassVar[dict] = {
         "identifier": _identifier, "number": _number, "string": _string, "nil": _nil,
         "true": _true, "false": _false, "vararg_expression": _vararg,
         "parenthesized_expression": _paren, "dot_index_expression": _dot_index,

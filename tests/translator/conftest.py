@@ -15,4 +15,4 @@ if sys.path[0] != _ROOT:
 if "translator" in sys.modules and getattr(sys.modules["translator"], "__file__", None) is None:
     del sys.modules["translator"]
 
-from translator_helpers import th  # noqa: E402,F401 - the fixture
+from translator_helpers import th  # noqa: F401 - the fixture

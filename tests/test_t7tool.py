@@ -8,7 +8,7 @@ import pytest
 from luatorch import t7tool, torch
 from luatorch.torch.serialization import LuaFunction, T7Object
 
-T7_DIR = os.environ.get("LUATORCH_T7_FIXTURES", "/work/shared/t7")
+T7_DIR = os.environ.get("LUATORCH_T7_FIXTURES", os.environ["LUATORCH_SHARED"] + "/t7")
 pytestmark = pytest.mark.skipif(not os.path.isdir(T7_DIR), reason=f"no Torch7 fixtures in {T7_DIR}")
 
 

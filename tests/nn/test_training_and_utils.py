@@ -1,5 +1,6 @@
 """nn.StochasticGradient, nn.Jacobian helpers (testIO, backwardUpdate), nn.utils."""
 
+import os
 import numpy as np
 import pytest
 from nn_helpers import T
@@ -134,7 +135,7 @@ def test_bad_sizes_raise_naming_the_module_and_leave_it_usable(module, bad, good
         np.testing.assert_array_equal(x, y)
 
 
-T7 = "/work/shared/t7"
+T7 = os.environ["LUATORCH_SHARED"] + "/t7"
 
 
 def _expected_params(name):

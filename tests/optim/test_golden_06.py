@@ -9,7 +9,7 @@ import pytest
 
 from luatorch import optim, torch
 
-GOLDEN = "/work/shared/conformance/golden/06_optim_algorithms.out"
+GOLDEN = os.path.join(os.environ["LUATORCH_SHARED"], "conformance/golden/06_optim_algorithms.out")
 
 RUNS = [
     ("sgd", optim.sgd, {"learningRate": 1e-3}, 2000),

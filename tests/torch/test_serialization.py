@@ -17,7 +17,7 @@ from luatorch.torch import classes
 from luatorch.torch.printing import lua_tostring
 from luatorch.torch.serialization import SerializationError, T7Object
 
-T7_DIR = os.environ.get("LUATORCH_T7_FIXTURES", "/work/shared/t7")
+T7_DIR = os.environ.get("LUATORCH_T7_FIXTURES", os.environ["LUATORCH_SHARED"] + "/t7")
 EXPECTED = os.path.join(T7_DIR, "expected.txt")
 pytestmark = pytest.mark.skipif(not os.path.exists(EXPECTED), reason=f"no Torch7 fixtures in {T7_DIR}")
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from luatorch import torch
 from luatorch.torch.serialization import SerializationError
 
-T7_DIR = os.environ.get("LUATORCH_T7_FIXTURES", "/work/shared/t7")
+T7_DIR = os.environ.get("LUATORCH_T7_FIXTURES", os.environ["LUATORCH_SHARED"] + "/t7")
 
 try:  # with nn's classes registered, modules load as themselves (their read methods run too)
     import luatorch.nn  # noqa: F401

@@ -37,7 +37,7 @@ print(torch.type(back[1]), back[1]:get(), back[1].t[2], back[2])
 
 local ok, err = pcall(torch.load, dir .. '/missing.t7')
 print(ok, err:match('cannot open') ~= nil)
-local conv = torch.load('/work/shared/t7/convnet.bin.t7')
+local conv = torch.load(os.getenv('LUATORCH_SHARED') .. '/t7/convnet.bin.t7')
 print(conv:get(1).weight:size(1), conv:get(5).bias:nElement())
 """
 

@@ -5,11 +5,11 @@ type (DoubleTensor unless ``setdefaulttensortype`` says otherwise).
 """
 
 from . import classes as _classes
-from .classes import TorchObject
-from .storage import (Storage, DoubleStorage, FloatStorage, LongStorage, IntStorage,
+from .classes import TorchObject  # noqa: F401 - torch.TorchObject
+from .storage import (Storage, DoubleStorage, FloatStorage, LongStorage, IntStorage,  # noqa: F401
                       ShortStorage, CharStorage, ByteStorage)
-from .tensor import (Tensor, DoubleTensor, FloatTensor, LongTensor, IntTensor, ShortTensor,
-                     CharTensor, ByteTensor, TENSOR_CLASSES)
+from .tensor import (Tensor, DoubleTensor, FloatTensor, LongTensor, IntTensor,  # noqa: F401
+                     ShortTensor, CharTensor, ByteTensor, TENSOR_CLASSES)
 from .tensor_math import *  # noqa: F401,F403 - torch.add, torch.mm, torch.max, ...
 from .random import *  # noqa: F401,F403 - torch.manualSeed, torch.rand, torch.randn, ...
 from .misc import *  # noqa: F401,F403 - torch.Timer, torch.Tester, torch.tic/toc, ...

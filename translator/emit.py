@@ -867,6 +867,8 @@ class Emitter:
         if isinstance(target, A.Index):
             ot = first(target.obj.ty)
             key = target.key
+            if isinstance(value, A.Function) and isinstance(key, A.String) and key.value.isidentifier():
+                value.suggested_name = key.value
             if isinstance(value, A.Function) and not is_dict(ot) and not is_list(ot) and \
                     not (isinstance(target.obj, A.Name) and target.obj.sym in self.classes):
                 raise Unsupported("a function stored in an object's field (Lua passes self "
@@ -1670,6 +1672,10 @@ class Emitter:
         for a in e.args:
             if isinstance(a, A.Function):
                 a.suggested_name = "fn"
+        if is_dict(ot):   # a record holding functions: t:f(x) is t.f(t, x)
+            if isinstance(e.obj, (A.Name, A.Index)):
+                return call(subscript(obj, string(m)), obj, *self.args(e.args))
+            raise Unsupported("method call on a record built by an expression")
         if m in ("__init",):
             m = "__init__"
         return call(attr(obj, m), *self.args(e.args))

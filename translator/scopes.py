@@ -28,6 +28,7 @@ LIBRARIES = ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua", "ima
 class Symbol:
     __slots__ = (
         "_typed",
+        "path_uses",
         "assign_count",
         "assigned_from",
         "block",
@@ -57,6 +58,7 @@ class Symbol:
         self.in_loop = False
         self._typed = False
         self.assign_count = 0
+        self.path_uses = {}      # field name -> how sym.field is used ("field", "array")
 
     def __repr__(self):
         return f"<{self.kind} {self.name}->{self.pyname}>"

@@ -298,6 +298,11 @@ class Inference:
 
     def note_index(self, obj, key, store=False, value=None):
         ot = first(obj.ty) if obj.ty is not None else None
+        # how a record's field is used (``a.b.c``, ``a.b[1]``): decides an empty ``a.b = {}``
+        if isinstance(obj, A.Index) and obj.dot and isinstance(obj.obj, A.Name) and \
+                obj.obj.sym is not None:
+            use = "field" if isinstance(key, A.String) else "array"
+            obj.obj.sym.path_uses.setdefault(obj.key.value, set()).add(use)
         if isinstance(key, A.String):
             self.mark_use(obj, "field")
             if store and isinstance(obj, A.Name) and obj.sym is not None and ot is not None \
@@ -471,7 +476,11 @@ class Inference:
             return ot.elem
         if k == "dict":
             if isinstance(key, A.String) and ot.fields and key.value in ot.fields:
-                return ot.fields[key.value]
+                field = ot.fields[key.value]
+                if field is not None and field.kind == "table" and isinstance(e.obj, A.Name):
+                    uses = e.obj.sym.path_uses.get(key.value, ())
+                    return Ty("dict", fields={}) if "field" in uses else Ty("list")
+                return field
             return None
         if k == "module":
             if isinstance(key, A.String):
@@ -763,10 +772,15 @@ def infer(chunk):
     return inf
 
 
-def _settle_empty(node, expected):
+def _settle_empty(node, expected, sym=None):
     """Mark empty table constructors ``{}`` as dicts where their place holds records."""
     if not isinstance(node, A.Table) or expected is None:
         return
+    if sym is not None:   # {name = {}} with name used as a record: sym.name.x
+        for it in node.items:
+            if isinstance(it.key, A.String) and isinstance(it.value, A.Table) and \
+                    not it.value.items and "field" in sym.path_uses.get(it.key.value, ()):
+                it.value.settled = "dict"
     if not node.items:
         if expected.kind == "dict":
             node.settled = "dict"
@@ -795,8 +809,12 @@ def _settle_tables(chunk):
                         if "field" in uses or "key" in uses:
                             e.settled = "dict"
                     expected = sym.ty if sym is not None else None
-                    _settle_empty(e, expected if expected is not None else e.ty)
+                    _settle_empty(e, expected if expected is not None else e.ty, sym)
                     _settle_empty(e, e.ty)
+                elif isinstance(t, A.Index) and t.dot and isinstance(t.obj, A.Name) and \
+                        isinstance(e, A.Table) and not e.items and t.obj.sym is not None and \
+                        "field" in t.obj.sym.path_uses.get(t.key.value, ()):
+                    e.settled = "dict"   # a.b = {} with a.b.x used later
         elif isinstance(n, A.Table) and n.items:
             _settle_empty(n, n.ty)
     _settle_table_syms(chunk)

@@ -169,7 +169,21 @@ def boolop(left, op, right):
     return cst.BooleanOperation(left=wrap(left, p), operator=operator, right=wrap(right, p + 1))
 
 
+_NEGATED = {cst.Is: cst.IsNot, cst.IsNot: cst.Is, cst.Equal: cst.NotEqual,
+            cst.NotEqual: cst.Equal}
+
+
 def not_(x):
+    """``not x``, written ``a is not b`` / ``a != b`` where x is one such comparison."""
+    if x is TRUE:
+        return FALSE
+    if x is FALSE:
+        return TRUE
+    if isinstance(x, cst.Comparison) and len(x.comparisons) == 1 and not x.lpar and \
+            type(x.comparisons[0].operator) in _NEGATED:
+        target = x.comparisons[0]
+        return x.with_changes(comparisons=[target.with_changes(
+            operator=_NEGATED[type(target.operator)]())])
     return cst.UnaryOperation(operator=cst.Not(), expression=wrap(x, 4))
 
 

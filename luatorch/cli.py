@@ -13,13 +13,19 @@ Options:
   --lua VERSION      Lua runtime: luajit (default), 5.1, 5.2, 5.3, 5.4
   --debug            show Python tracebacks in error messages"""
 
-BANNER = """
-  ______             __   |  Torch7 (luatorch)
- /_  __/__  ________/ /   |  Scientific computing for Lua.
-  / / / _ \\/ __/ __/ _ \\  |  Type ? for help
- /_/  \\___/_/  \\__/_//_/  |  https://github.com/torch
-                          |  http://torch.ch
-"""
+REPL_HELP = """luatorch's th REPL: type Lua; an expression's value is printed (a trailing ';' keeps it
+quiet), an unfinished statement continues on the next line ('..>').
+  ?            this help
+  exit         leave (as does Ctrl-D)
+  th --help    the command's options"""
+
+
+def banner():
+    """The REPL's opening lines: our name and version, and where help is."""
+    from . import __version__
+
+    return (f"luatorch {__version__}: Lua Torch7 scripts on a Python library\n"
+            "Type ? for help, exit to leave.")
 
 
 def _report(error, stream=None):
@@ -153,7 +159,7 @@ def repl(session, stdin=None, stdout=None):
                 pass
         except ImportError:
             history = None
-        stdout.write(BANNER + "\n")
+        stdout.write(banner() + "\n")
     buffer = ""
     while True:
         prompt = "..> " if buffer else "th> "
@@ -174,6 +180,9 @@ def repl(session, stdin=None, stdout=None):
             continue
         if not buffer and line.strip() in ("exit", "os.exit()"):
             break
+        if not buffer and line.strip() == "?":
+            stdout.write(REPL_HELP + "\n")
+            continue
         source = buffer + "\n" + line if buffer else line
         status, message = _repl_step(session, source)
         if status == "incomplete":

@@ -174,3 +174,26 @@ def test_error_in_lua_code_called_by_the_library_shows_its_own_stack(tmp_path):
     assert "deep.lua:5: attempt to index local 'x' (a nil value)" in r.stderr
     tb = r.stderr.split("stack traceback:")[1]
     assert tb.index("deep.lua:5:") < tb.index("in the library (Python)") < tb.index("deep.lua:8:")
+
+
+def test_interactive_repl_opens_with_our_banner_and_answers_help(monkeypatch):
+    import io
+
+    from luatorch import __version__
+    from luatorch.lua import LuaSession
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    lines = iter(["?", "1 + 1", "exit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    monkeypatch.setenv("TREPL_HISTORY", os.devnull)
+    out = io.StringIO()
+    session = LuaSession(stdout=out)
+    cli.repl(session, stdin=Terminal(), stdout=out)
+    text = out.getvalue()
+    assert text.startswith(f"luatorch {__version__}")
+    assert "Type ? for help" in text and "torch.ch" not in text and "github.com/torch" not in text
+    assert "exit" in text.split("Type ? for help")[1]  # the help text after the banner
+    assert text.endswith("\n2\t\n")

@@ -49,6 +49,10 @@ _WHITESPACE = b" \t\n\r\x0b\x0c"  # what fscanf's conversions skip, and bytes.sp
 _IS_WHITESPACE = np.zeros(256, bool)
 _IS_WHITESPACE[list(_WHITESPACE)] = True
 _TOKEN = re.compile(rb"[ \t\n\r\x0b\x0c]*([^ \t\n\r\x0b\x0c]+)")
+# THMemoryFile's ascii reader also separates numbers by ':' and ';' (THMemoryFile_strnextspace),
+# and its C strings end at a 0 byte
+_MEMORY_TOKEN = re.compile(rb"[ \t\n\r\x0b\x0c:;]*([^ \t\n\r\x0b\x0c:;\x00]+)")
+_MEMORY_SEPARATORS = bytes.maketrans(b":;", b"  ")
 _CHUNK = 1 << 24  # largest single read from a stream of unknown length (no huge allocation)
 
 
@@ -234,11 +238,90 @@ class _MemoryIO:
     def size(self):
         return len(self.buf)
 
+    def getvalue(self):
+        return bytes(self.buf)
+
     def flush(self):
         pass
 
     def close(self):
         self.buf = bytearray()
+
+
+class _StorageIO(_MemoryIO):
+    """Byte I/O over a CharStorage's memory, as THMemoryFile: the file's content is the storage's
+    first ``size`` bytes, followed by a 0 byte; writes grow the storage (by half its size at
+    least), so a storage given to MemoryFile stays shared with the file, as in Torch7."""
+
+    def __init__(self, storage, size):
+        self.storage = storage
+        self.length = size
+        self.pos = 0
+
+    def _bytes(self):
+        return self.storage.data.view(np.uint8)
+
+    @property
+    def buf(self):
+        return memoryview(self._bytes())[: self.length]
+
+    def remaining(self):
+        return self.length - self.pos
+
+    def buffer(self):
+        return self.buf
+
+    def getvalue(self):
+        return self._bytes()[: self.length].tobytes()
+
+    def read(self, n):
+        end = min(self.pos + max(n, 0), self.length)
+        out = self._bytes()[self.pos : end].tobytes()
+        self.pos = end
+        return out
+
+    def readinto(self, mv):
+        k = min(len(mv), self.length - self.pos)
+        mv[:k] = self.buf[self.pos : self.pos + k]
+        self.pos += k
+        return k
+
+    def window(self, n):
+        return self._bytes()[self.pos : min(self.pos + n, self.length)].tobytes()
+
+    def write(self, data):
+        n = len(data)
+        end = self.pos + n
+        capacity = self.storage.data.shape[0]
+        if end >= capacity:  # room for the content and its terminating 0
+            self.storage.resize(max(end + 1, capacity + capacity // 2))
+        self._bytes()[self.pos : end] = np.frombuffer(data, np.uint8)
+        self.pos = end
+        if end > self.length:
+            self.length = end
+            self._bytes()[end] = 0
+        return n
+
+    def seek(self, pos):
+        if pos > self.length:
+            raise OSError(f"unable to seek at position {pos}")
+        self.pos = pos
+
+    def seek_end(self):
+        self.pos = self.length
+
+    def size(self):
+        return self.length
+
+    def close(self):
+        self.storage = None
+
+    def trimmed_storage(self):
+        """THMemoryFile_storage: the storage resized to the content and its 0 byte."""
+        self.storage.resize(self.length + 1)
+        if self._bytes()[self.length] != 0:
+            self._bytes()[self.length] = 0
+        return self.storage
 
 
 # --- the File classes -------------------------------------------------------------------------
@@ -247,6 +330,8 @@ class File(TorchObject):
 
     __typename__ = "torch.File"
     _is_little_endian_cpu = sys.byteorder == "little"
+    _token_pattern = _TOKEN  # one ascii number, after the separators skipped before it
+    _separators = None  # a bytes.translate table turning extra separators into spaces
 
     def _setup(self, io, readable, writable, quiet=False):
         self._io = io
@@ -434,10 +519,13 @@ class File(TorchObject):
         """Up to ``n`` whitespace-separated tokens, consumed as fscanf would (leading whitespace
         skipped, the text after the last token left in place)."""
         io = self._io
+        separators = self._separators
         if n == 1:
             w = 64
             while True:
                 data = io.window(w)
+                if separators is not None:
+                    data = data.translate(separators)
                 m = _TOKEN.match(data)
                 if m is None:
                     io.skip(len(data))
@@ -455,6 +543,8 @@ class File(TorchObject):
             if remaining is not None:
                 w = min(w, remaining)
             data = io.window(w)
+            if separators is not None:
+                data = data.translate(separators)
             eof = len(data) < w or (remaining is not None and w >= remaining)
             tokens = data.split()
             # the tokens are all whole when the window ends at a space or at the end of the file;
@@ -665,29 +755,41 @@ def _parse_mode(mode, allow_rw=True):
     raise ValueError("file mode should be 'r','w' or 'rw'" if allow_rw else "file mode should be 'r','w'")
 
 
+def _open_disk_file(name, readable, writable):
+    if readable and writable:
+        if not os.path.exists(name):
+            open(name, "wb").close()
+        return open(name, "r+b")
+    return open(name, "rb" if readable else "wb")
+
+
 class DiskFile(File):
     """torch.DiskFile(path [, mode='r' [, quiet]]): a file on disk; mode 'r', 'w' or 'rw'."""
 
     __typename__ = "torch.DiskFile"
 
+    def __new__(cls, name=None, mode="r", quiet=False):
+        # Torch7 gives nil for a file that cannot be opened quietly: a constructor returning
+        # None (the file is opened here, and handed to __init__, so that it is opened once)
+        self = super().__new__(cls)
+        if quiet and cls is DiskFile:
+            readable, writable = _parse_mode(mode)
+            try:
+                self._opened = _open_disk_file(os.fspath(name), readable, writable)
+            except OSError:
+                return None
+        return self
+
     def __init__(self, name, mode="r", quiet=False):
         readable, writable = _parse_mode(mode)
         name = os.fspath(name)
-        try:
-            if readable and writable:
-                if not os.path.exists(name):
-                    open(name, "wb").close()
-                fobj = open(name, "r+b")
-            else:
-                fobj = open(name, "rb" if readable else "wb")
-        except OSError:
-            if quiet:
-                # Torch7 returns nil; a Python constructor cannot, so the file stays closed
-                self._setup(None, readable, writable, quiet)
-                self._path = name
-                return
-            raise FileError(f"cannot open <{name}> in mode {'r' if readable else ' '}"
-                            f"{'w' if writable else ' '}") from None
+        fobj = self.__dict__.pop("_opened", None)
+        if fobj is None:
+            try:
+                fobj = _open_disk_file(name, readable, writable)
+            except OSError:
+                raise FileError(f"cannot open <{name}> in mode {'r' if readable else ' '}"
+                                f"{'w' if writable else ' '}") from None
         self._setup(_StreamIO(fobj, True, writable), readable, writable, quiet)
         self._path = name
 
@@ -764,26 +866,32 @@ class PipeFile(DiskFile):
 class MemoryFile(File):
     """torch.MemoryFile([charStorage,] [mode='rw']): a growable file in memory.
 
-    ``storage()`` returns the content as a CharStorage with a terminating zero, as Torch7 does.
-    A CharStorage given to the constructor is copied (Torch7 would share it)."""
+    Its content lives in a CharStorage followed by a 0 byte, as in Torch7: a storage given to
+    the constructor (which must end with a 0 byte) is shared, not copied: writes go into it (and
+    grow it), and ``storage()`` returns that same storage, resized to the content and its 0."""
 
     __typename__ = "torch.MemoryFile"
+    _token_pattern = _MEMORY_TOKEN
+    _separators = _MEMORY_SEPARATORS
 
     def __init__(self, *args):
         storage = None
         if args and isinstance(args[0], Storage):
             storage, args = args[0], args[1:]
+            if not isinstance(storage, STORAGE_CLASSES["Char"]):
+                raise TypeError(f"MemoryFile: expected a torch.CharStorage, got {storage.__typename__}")
         mode = args[0] if args else "rw"
-        readable, writable = _parse_mode(mode)
-        data = b""
-        if storage is not None:
-            raw = storage.data.tobytes()
-            if not raw or raw[-1:] != b"\0":
-                raise ValueError("provided CharStorage must be terminated by 0")
-            data = raw[:-1]
-        elif len(args) > 1 or (args and not isinstance(args[0], str)):
+        if len(args) > 1 or (args and not isinstance(args[0], str)):
             raise TypeError("MemoryFile: expected ([CharStorage,] [mode])")
-        self._setup(_MemoryIO(data), readable, writable)
+        readable, writable = _parse_mode(mode)
+        if storage is not None:
+            n = storage.size()
+            if n == 0 or storage.data[n - 1] != 0:
+                raise ValueError("provided CharStorage must be terminated by 0")
+            io = _StorageIO(storage, n - 1)
+        else:
+            io = _StorageIO(STORAGE_CLASSES["Char"](1), 0)
+        self._setup(io, readable, writable)
 
     @classmethod
     def _reading(cls, data):
@@ -793,15 +901,17 @@ class MemoryFile(File):
         return f
 
     def storage(self):
-        """The content as a CharStorage ending with a 0 byte (a copy)."""
+        """The CharStorage holding the content and a terminating 0 byte (shared with the file)."""
         self._check_open()
-        raw = np.frombuffer(bytes(self._io.buf) + b"\0", np.int8).copy()
-        return STORAGE_CLASSES["Char"](raw)
+        io = self._io
+        if isinstance(io, _StorageIO):
+            return io.trimmed_storage()
+        return STORAGE_CLASSES["Char"](np.frombuffer(io.getvalue() + b"\0", np.int8).copy())
 
     def bytes(self):
         """The content as Python bytes (no terminating 0)."""
         self._check_open()
-        return bytes(self._io.buf)
+        return self._io.getvalue()
 
     def __tostring__(self):
         return (f"torch.MemoryFile [status: {'open' if self._io else 'closed'} -- mode: "

@@ -39,7 +39,6 @@ import numpy as np
 
 from . import classes
 from .file import (
-    _TOKEN,
     KINDS,
     DiskFile,
     File,
@@ -371,6 +370,7 @@ class _AsciiBufferDecoder(_Decoder):
         self.buf = buf
         self.pos = f._io.tell()
         self.auto = f._auto_spacing
+        self.token_pattern = f._token_pattern
 
     def tell(self):
         return self.pos
@@ -390,7 +390,7 @@ class _AsciiBufferDecoder(_Decoder):
 
     def _token(self, what):
         start = self.pos
-        m = _TOKEN.match(self.buf, start)
+        m = self.token_pattern.match(self.buf, start)
         if m is None:
             raise self.truncated(what, None, start)
         return bytes(m.group(1)), m.end()
@@ -1247,8 +1247,7 @@ def serialize(obj, format=None):
     f = MemoryFile()
     getattr(f, format or "binary")()
     f.writeObject(obj)
-    f._io.buf.append(0)
-    return bytes(f._io.buf)
+    return f._io.getvalue() + b"\0"
 
 
 def deserializeFromStorage(storage, format=None, **options):

@@ -140,6 +140,44 @@ def test_memory_file_storage_and_reading_from_a_storage():
         f.readInt()
 
 
+def test_memory_file_shares_the_char_storage_it_is_built_from():
+    # THMemoryFile_newWithStorage keeps the storage: writes land in it (growing it), and
+    # storage() returns that same storage resized to the content plus its 0 byte
+    s = torch.CharStorage(np.frombuffer(b"12 34\0", np.int8).copy())
+    f = torch.MemoryFile(s, "rw")
+    assert f.storage() is s
+    s.data[0] = ord("5")  # the file reads the storage's current bytes
+    assert f.readInt() == 52
+    f.seekEnd()
+    f.writeString(" 78 90 123456789")
+    assert f.storage() is s and s.data.tobytes() == b"52 34 78 90 123456789\0"
+    f.seek(1)
+    assert [f.readInt() for _ in range(5)] == [52, 34, 78, 90, 123456789]
+    plain = torch.MemoryFile()
+    plain.writeInt(3)
+    first = plain.storage()
+    plain.writeInt(4)
+    assert plain.storage() is first and first.data.tobytes() == b"3\n4\n\0"
+    f.close()
+    assert s.data.tobytes() == b"52 34 78 90 123456789\0"  # closing keeps the caller's storage
+    with pytest.raises(TypeError, match="CharStorage"):
+        torch.MemoryFile(torch.ByteStorage(2))
+
+
+def test_memory_file_ascii_numbers_are_also_separated_by_colon_and_semicolon():
+    # THMemoryFile_strnextspace: ' ', newline, ':' and ';' end a number (DiskFile: whitespace only)
+    f = torch.MemoryFile(torch.CharStorage(np.frombuffer(b"1:2;3 ;: 4\n5.5;6\0", np.int8)), "r")
+    assert [f.readInt() for _ in range(4)] == [1, 2, 3, 4]
+    assert f.readDouble() == 5.5
+    assert f.readLong() == 6
+    g = torch.MemoryFile(torch.CharStorage(np.frombuffer(b"7;8:9;10\0", np.int8)), "r")
+    assert g.readInt(4).tolist() == [7, 8, 9, 10]
+    assert torch.deserialize(b"1\n2.5\0".replace(b"\n", b";"), "ascii") == 2.5
+    h = torch.MemoryFile(torch.CharStorage(np.frombuffer(b"4;1;3;V 1\0", np.int8)), "r")
+    h.ascii()
+    assert h.readInt() == 4 and h.readInt() == 1
+
+
 def test_closed_and_missing_files(tmp_path):
     f = torch.MemoryFile()
     f.close()
@@ -148,8 +186,15 @@ def test_closed_and_missing_files(tmp_path):
     missing = str(tmp_path / "missing.t7")
     with pytest.raises(FileError, match=r"cannot open <.*missing.t7> in mode r "):
         torch.DiskFile(missing, "r")
-    quiet = torch.DiskFile(missing, "r", True)
-    assert not quiet.isOpened()
+    # Torch7: DiskFile(path, mode, true) returns nil when the file cannot be opened
+    assert torch.DiskFile(missing, "r", True) is None
+    assert torch.DiskFile(str(tmp_path / "no" / "dir.t7"), "w", True) is None
+    assert not os.path.exists(missing)
+    quiet = torch.DiskFile(str(tmp_path / "made.t7"), "w", True)
+    assert quiet.isOpened() and quiet.isQuiet()
+    quiet.writeInt(7)
+    quiet.close()
+    assert torch.DiskFile(str(tmp_path / "made.t7"), "r", True).readInt() == 7
     with pytest.raises(ValueError, match="file mode should be 'r','w' or 'rw'"):
         torch.DiskFile(missing, "a")
 

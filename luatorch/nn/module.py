@@ -358,3 +358,12 @@ def stdv_of(stdv, fan_in):
     if stdv is not None:
         return stdv * math.sqrt(3)
     return 1.0 / math.sqrt(fan_in)
+
+
+def reset_uniform(stdv, fan_in, *tensors):
+    """Torch7's usual ``reset``: each given tensor (None skipped, e.g. a removed bias) drawn
+    uniform in [-s, s], in the order given, with s = ``stdv_of(stdv, fan_in)``."""
+    s = stdv_of(stdv, fan_in)
+    for t in tensors:
+        if t is not None:
+            _uniform(t, -s, s)

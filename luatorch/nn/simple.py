@@ -16,7 +16,7 @@ import numpy as np
 from ..torch import IntTensor, LongTensor, Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
-from .module import Module, _bernoulli, _normal, _uniform, resize, stdv_of
+from .module import Module, _bernoulli, _normal, resize, reset_uniform
 
 
 def _sz(shape):
@@ -71,10 +71,7 @@ class Linear(Module):
         return self
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.weight.size(2))
-        _uniform(self.weight, -stdv, stdv)
-        if getattr(self, "bias", None) is not None:
-            _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.weight.size(2), self.weight, getattr(self, "bias", None))
         return self
 
     def _check(self, input):
@@ -263,13 +260,7 @@ class Bilinear(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        if stdv is not None:
-            stdv = stdv * math.sqrt(3)
-        else:
-            stdv = 1.0 / math.sqrt(self.weight.size(2))
-        _uniform(self.weight, -stdv, stdv)
-        if getattr(self, "bias", None) is not None:
-            _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.weight.size(2), self.weight, getattr(self, "bias", None))
         return self
 
     def _check(self, input):
@@ -362,8 +353,7 @@ class Add(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.bias.size(1))
-        _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.bias.size(1), self.bias)
         return self
 
     def updateOutput(self, input):
@@ -406,8 +396,7 @@ class Mul(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.weight.size(1))
-        _uniform(self.weight, -stdv, stdv)
+        reset_uniform(stdv, self.weight.size(1), self.weight)
         return self
 
     def updateOutput(self, input):
@@ -437,11 +426,7 @@ class CMul(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        if stdv is not None:
-            stdv = stdv * math.sqrt(3)
-        else:
-            stdv = 1.0 / math.sqrt(self.weight.nElement())
-        _uniform(self.weight, -stdv, stdv)
+        reset_uniform(stdv, self.weight.nElement(), self.weight)
         return self
 
     def _w(self, input):
@@ -491,11 +476,7 @@ class CAdd(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        if stdv is not None:
-            stdv = stdv * math.sqrt(3)
-        else:
-            stdv = 1.0 / math.sqrt(self.bias.nElement())
-        _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.bias.nElement(), self.bias)
         return self
 
     def _b(self, input):
@@ -602,8 +583,7 @@ class Euclidean(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.weight.size(1))
-        _uniform(self.weight, -stdv, stdv)
+        reset_uniform(stdv, self.weight.size(1), self.weight)
         return self
 
     def _diff(self, input):
@@ -653,8 +633,7 @@ class WeightedEuclidean(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.weight.size(1))
-        _uniform(self.weight, -stdv, stdv)
+        reset_uniform(stdv, self.weight.size(1), self.weight)
         self.diagCov.fill(1)
         return self
 
@@ -711,8 +690,7 @@ class Cosine(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.weight.size(1))
-        _uniform(self.weight, -stdv, stdv)
+        reset_uniform(stdv, self.weight.size(1), self.weight)
         return self
 
     def _parts(self, input):

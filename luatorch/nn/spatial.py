@@ -9,7 +9,6 @@ so finput holds the columns of one slice, Torch shape step x nInputPlane*kH*kW x
 the first dimension for a single image), its memory laid out so a slice is one matrix operand.
 """
 
-import math
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -18,7 +17,7 @@ from ..torch import Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
 from . import utils
-from .module import Module, _uniform, stdv_of
+from .module import Module, reset_uniform
 
 # --- shared helpers (also used by pooling, temporal, volumetric) --------------------------
 # Elements of unfolded columns worked on at a time: the batch is cut into slices whose columns
@@ -151,10 +150,7 @@ class SpatialConvolution(Module):
         return self
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.kW * self.kH * self.nInputPlane)
-        _uniform(self.weight, -stdv, stdv)
-        if getattr(self, "bias", None) is not None:
-            _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kW * self.kH * self.nInputPlane, self.weight, getattr(self, "bias", None))
         return self
 
     def _geometry(self, input):
@@ -414,13 +410,7 @@ class SpatialFullConvolution(Module):
         return self
 
     def reset(self, stdv=None):
-        if stdv is not None:
-            stdv = stdv * math.sqrt(3)
-        else:
-            stdv = 1.0 / math.sqrt(self.kW * self.kH * self.nInputPlane)
-        _uniform(self.weight, -stdv, stdv)
-        if getattr(self, "bias", None) is not None:
-            _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kW * self.kH * self.nInputPlane, self.weight, getattr(self, "bias", None))
         return self
 
     def _split(self, input):

@@ -15,7 +15,7 @@ from ..torch.classes import typename
 from . import utils
 from .containers import Sequential
 from .criterion import Criterion
-from .module import Module, _bernoulli, _uniform, stdv_of
+from .module import Module, _bernoulli, _uniform, reset_uniform
 from .simple import Power, Sqrt, Square
 from .spatial import (
     as_batch,
@@ -59,9 +59,7 @@ class SpatialSubSampling(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.kW * self.kH)
-        _uniform(self.weight, -stdv, stdv)
-        _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kW * self.kH, self.weight, self.bias)
         return self
 
     def _check(self, input):
@@ -167,9 +165,7 @@ class SpatialConvolutionLocal(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.kW * self.kH * self.nInputPlane)
-        _uniform(self.weight, -stdv, stdv)
-        _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kW * self.kH * self.nInputPlane, self.weight, self.bias)
         return self
 
     def _check(self, input):
@@ -401,10 +397,7 @@ class SpatialDepthWiseConvolution(Module):
         return self
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.kW * self.kH * self.nInputPlane)
-        _uniform(self.weight, -stdv, stdv)
-        if getattr(self, "bias", None) is not None:
-            _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kW * self.kH * self.nInputPlane, self.weight, getattr(self, "bias", None))
         return self
 
     def _check(self, input):

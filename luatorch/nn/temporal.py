@@ -11,7 +11,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
-from .module import Module, _uniform, stdv_of
+from .module import Module, reset_uniform
 from .spatial import check_dim_size, check_tensor, put, shape_str
 
 
@@ -68,9 +68,7 @@ class TemporalConvolution(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.kW * self.inputFrameSize)
-        _uniform(self.weight, -stdv, stdv)
-        _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kW * self.inputFrameSize, self.weight, self.bias)
         return self
 
     def _check(self, input):
@@ -177,9 +175,7 @@ class TemporalSubSampling(Module):
         self.reset()
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.kW)
-        _uniform(self.weight, -stdv, stdv)
-        _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kW, self.weight, self.bias)
         return self
 
     def _sums(self, x, oT):
@@ -234,10 +230,7 @@ class TemporalRowConvolution(Module):
         return self
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.kW * self.inputFrameSize)
-        _uniform(self.weight, -stdv, stdv)
-        if getattr(self, "bias", None) is not None:
-            _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kW * self.inputFrameSize, self.weight, getattr(self, "bias", None))
         return self
 
     def _check(self, input):

@@ -7,7 +7,6 @@ adjoint "fold" adds with one numpy call per kernel offset.
 """
 
 import itertools
-import math
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -15,7 +14,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
-from .module import Module, _uniform, stdv_of
+from .module import Module, reset_uniform
 from .pooling import pooled_size
 from .spatial import (
     as_batch,
@@ -76,10 +75,7 @@ class VolumetricConvolution(Module):
         return self
 
     def reset(self, stdv=None):
-        stdv = stdv_of(stdv, self.kT * self.kW * self.kH * self.nInputPlane)
-        _uniform(self.weight, -stdv, stdv)
-        if getattr(self, "bias", None) is not None:
-            _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kT * self.kW * self.kH * self.nInputPlane, self.weight, getattr(self, "bias", None))
         return self
 
     def _k(self):
@@ -194,13 +190,7 @@ class VolumetricFullConvolution(Module):
         return self
 
     def reset(self, stdv=None):
-        if stdv is not None:
-            stdv = stdv * math.sqrt(3)
-        else:
-            stdv = 1.0 / math.sqrt(self.kT * self.kH * self.kW * self.nInputPlane)
-        _uniform(self.weight, -stdv, stdv)
-        if getattr(self, "bias", None) is not None:
-            _uniform(self.bias, -stdv, stdv)
+        reset_uniform(stdv, self.kT * self.kH * self.kW * self.nInputPlane, self.weight, getattr(self, "bias", None))
         return self
 
     def _k(self):

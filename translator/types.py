@@ -436,7 +436,7 @@ class Inference:
         """An empty table constructor's variable: an array unless it is used as a record."""
         uses = sym.index_use
         if "field" in uses or "key" in uses:
-            return Ty("dict", fields={k: v for k, v in sym.fields.items() if k != "[]"})
+            return Ty("dict", fields={k: v for k, v in sym.fields.items() if k not in ("[]", "<last added>")})
         return Ty("list", elem=sym.fields.get("[]"))
 
     def table(self, e):
@@ -701,6 +701,12 @@ class Inference:
                 return TENSOR
             return None
         if k == "module":
+            if m == "add" and ot.cls == "Sequential" and args:
+                # a Sequential's output is its last module's: remember which that is
+                last = first(args[-1])
+                if isinstance(e.obj, A.Name) and e.obj.sym is not None:
+                    e.obj.sym.fields["<last added>"] = last
+                return Ty("module", cls="Sequential", elem=last)
             if m in L.MODULE_SELF_METHODS:
                 return ot
             if m == "getParameters":
@@ -719,7 +725,16 @@ class Inference:
                     return Ty("list", elem=TENSOR)
                 if cls == "gModule" or cls == "Identity":
                     return None
-                if cls in ("Sequential", "", None) or not cls:
+                if cls == "Sequential":
+                    last = ot.elem
+                    if last is None and isinstance(e.obj, A.Name) and e.obj.sym is not None:
+                        last = e.obj.sym.fields.get("<last added>")
+                    if last is None or last.kind != "module" or not last.cls or \
+                            last.cls in L.TABLE_OUTPUT_MODULES or last.cls.startswith("gModule") \
+                            or last.cls in ("Sequential", "Identity", "Concat"):
+                        return None
+                    return TENSOR
+                if not cls:
                     return None
                 return TENSOR
             if m in ("backward", "updateGradInput"):
@@ -826,6 +841,7 @@ def _settle_table_syms(chunk):
             continue
         uses = sym.index_use
         if "field" in uses or "key" in uses:
-            sym.ty = Ty("dict", fields={k: v for k, v in sym.fields.items() if k != "[]"})
+            sym.ty = Ty("dict", fields={k: v for k, v in sym.fields.items()
+                                        if k not in ("[]", "<last added>")})
         else:
             sym.ty = Ty("list", elem=sym.fields.get("[]"))

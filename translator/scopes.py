@@ -28,7 +28,6 @@ LIBRARIES = ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua", "ima
 class Symbol:
     __slots__ = (
         "_typed",
-        "path_uses",
         "assign_count",
         "assigned_from",
         "block",
@@ -40,6 +39,7 @@ class Symbol:
         "index_use",
         "kind",
         "name",
+        "path_uses",
         "pyname",
         "refs",
         "ty",

@@ -412,6 +412,24 @@ class Mul(Module):
         self.gradWeight._a[0] += scale * float(np.vdot(input._a, gradOutput._a.reshape(input._size)))
 
 
+def _param_view(module, input, a, what):
+    """CMul's weight / CAdd's bias array ``a`` shaped to broadcast against ``input``: the whole
+    input when the element counts agree, else (batch mode) its trailing dimensions."""
+    if input.nElement() == a.size:
+        return a.reshape(input._size)
+    lead = input.dim() - a.ndim
+    if lead < 0:
+        raise ValueError(f"{module}: input of size {_sz(input._size)} does not match {what} "
+                         f"of size {_sz(a.shape)}")
+    return a.reshape((1,) * lead + a.shape)
+
+
+def _sum_to_param(g, param):
+    """``g`` summed over the axes along which ``param`` (a _param_view) was broadcast."""
+    axes = tuple(i for i in range(g.ndim) if param.shape[i] == 1 and g.shape[i] != 1)
+    return g.sum(axis=axes, keepdims=True) if axes else g
+
+
 class CMul(Module):
     """y = w .* x with a learnable tensor w broadcast over the batch."""
 
@@ -430,15 +448,7 @@ class CMul(Module):
         return self
 
     def _w(self, input):
-        w = self.weight._a
-        if input.nElement() == w.size:
-            return w.reshape(input._size)
-        # batch mode: the weight spans the trailing dimensions (singletons broadcast)
-        lead = input.dim() - w.ndim
-        if lead < 0:
-            raise ValueError(f"{self}: input of size {_sz(input._size)} does not match weight "
-                             f"of size {_sz(w.shape)}")
-        return w.reshape((1,) * lead + w.shape)
+        return _param_view(self, input, self.weight._a, "weight")
 
     def updateOutput(self, input):
         try:
@@ -456,9 +466,7 @@ class CMul(Module):
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
         prod = input._a * gradOutput._a.reshape(input._size)
-        w = self._w(input)
-        axes = tuple(i for i in range(prod.ndim) if w.shape[i] == 1 and prod.shape[i] != 1)
-        g = prod.sum(axis=axes, keepdims=True) if axes else prod
+        g = _sum_to_param(prod, self._w(input))
         self.gradWeight._a[...] += scale * g.reshape(self.gradWeight._size)
 
 
@@ -480,13 +488,7 @@ class CAdd(Module):
         return self
 
     def _b(self, input):
-        b = self.bias._a
-        if input.nElement() == b.size:
-            return b.reshape(input._size)
-        lead = input.dim() - b.ndim
-        if lead < 0:
-            raise ValueError(f"{self}: input of size {_sz(input._size)} does not match bias of size {_sz(b.shape)}")
-        return b.reshape((1,) * lead + b.shape)
+        return _param_view(self, input, self.bias._a, "bias")
 
     def updateOutput(self, input):
         try:
@@ -503,10 +505,7 @@ class CAdd(Module):
 
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
-        go = gradOutput._a.reshape(input._size)
-        b = self._b(input)
-        axes = tuple(i for i in range(go.ndim) if b.shape[i] == 1 and go.shape[i] != 1)
-        g = go.sum(axis=axes, keepdims=True) if axes else go
+        g = _sum_to_param(gradOutput._a.reshape(input._size), self._b(input))
         self.gradBias._a[...] += scale * g.reshape(self.gradBias._size)
 
 
@@ -570,6 +569,24 @@ class AddConstant(Module):
 
 
 # --- distance layers ------------------------------------------------------------------------
+def _input_rows(module, input, n):
+    """A vector or a batch of row vectors of n features, checked, as a (batch x n) array."""
+    _check_dims(module, input, (1, 2))
+    if input._size[-1] != n:
+        raise ValueError(f"{module}: input of size {_sz(input._size)} does not match inputSize {n}")
+    return input._a.reshape(-1, n)
+
+
+def _put_rows(buf, input, y):
+    """The (batch x outputSize) result ``y`` into ``buf``: one row only for a vector input."""
+    _put(buf, y.shape if input.dim() == 2 else y.shape[1:], y if input.dim() == 2 else y[0])
+
+
+def _grad_over_norm(gradOutput, y):
+    """gradOutput / y, taken as 0 where the distance y is 0."""
+    return np.where(y > 0, gradOutput._a.reshape(y.shape) / np.where(y > 0, y, 1), 0.0)
+
+
 class Euclidean(Module):
     """y_j = || w_j - x ||, with w_j the columns of weight (inputSize x outputSize)."""
 
@@ -586,36 +603,24 @@ class Euclidean(Module):
         reset_uniform(stdv, self.weight.size(1), self.weight)
         return self
 
-    def _diff(self, input):
-        _check_dims(self, input, (1, 2))
-        n = self.weight._size[0]
-        if input._size[-1] != n:
-            raise ValueError(f"{self}: input of size {_sz(input._size)} does not match inputSize {n}")
-        x = input._a.reshape(-1, n)
-        return x[:, :, None] - self.weight._a[None, :, :]  # batch x in x out
+    def _parts(self, input):
+        d = _input_rows(self, input, self.weight._size[0])[:, :, None] - self.weight._a[None, :, :]
+        return d, np.sqrt((d * d).sum(1))  # d: batch x in x out
 
     def updateOutput(self, input):
-        d = self._diff(input)
-        y = np.sqrt((d * d).sum(1))
-        _put(self.output, y.shape if input.dim() == 2 else y.shape[1:], y.reshape(-1) if input.dim() == 1 else y)
+        _put_rows(self.output, input, self._parts(input)[1])
         return self.output
 
     def updateGradInput(self, input, gradOutput):
-        d = self._diff(input)
-        y = np.sqrt((d * d).sum(1))
-        go = gradOutput._a.reshape(y.shape)
-        coef = np.where(y > 0, go / np.where(y > 0, y, 1), 0.0)
-        gi = (d * coef[:, None, :]).sum(2)
+        d, y = self._parts(input)
+        gi = (d * _grad_over_norm(gradOutput, y)[:, None, :]).sum(2)
         _put(self.gradInput, input._size, gi.reshape(input._size))
         return self.gradInput
 
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
-        d = self._diff(input)
-        y = np.sqrt((d * d).sum(1))
-        go = gradOutput._a.reshape(y.shape)
-        coef = np.where(y > 0, go / np.where(y > 0, y, 1), 0.0)
-        self.gradWeight._a[...] -= scale * (d * coef[:, None, :]).sum(0)
+        d, y = self._parts(input)
+        self.gradWeight._a[...] -= scale * (d * _grad_over_norm(gradOutput, y)[:, None, :]).sum(0)
 
 
 class WeightedEuclidean(Module):
@@ -649,23 +654,18 @@ class WeightedEuclidean(Module):
             self.gradWeight, self.gradDiagCov = gradWeight, gradDiagCov
 
     def _parts(self, input):
-        _check_dims(self, input, (1, 2))
-        n = self.weight._size[0]
-        if input._size[-1] != n:
-            raise ValueError(f"{self}: input of size {_sz(input._size)} does not match inputSize {n}")
-        d = input._a.reshape(-1, n)[:, :, None] - self.weight._a[None]
+        d = _input_rows(self, input, self.weight._size[0])[:, :, None] - self.weight._a[None]
         c = self.diagCov._a[None]
         y = np.sqrt(((c * d) ** 2).sum(1))
         return d, c, y
 
     def updateOutput(self, input):
-        _, _, y = self._parts(input)
-        _put(self.output, y.shape if input.dim() == 2 else y.shape[1:], y if input.dim() == 2 else y[0])
+        _put_rows(self.output, input, self._parts(input)[2])
         return self.output
 
     def updateGradInput(self, input, gradOutput):
         d, c, y = self._parts(input)
-        coef = np.where(y > 0, gradOutput._a.reshape(y.shape) / np.where(y > 0, y, 1), 0.0)
+        coef = _grad_over_norm(gradOutput, y)
         gi = (c * c * d * coef[:, None, :]).sum(2)
         _put(self.gradInput, input._size, gi.reshape(input._size))
         return self.gradInput
@@ -673,7 +673,7 @@ class WeightedEuclidean(Module):
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
         d, c, y = self._parts(input)
-        coef = np.where(y > 0, gradOutput._a.reshape(y.shape) / np.where(y > 0, y, 1), 0.0)
+        coef = _grad_over_norm(gradOutput, y)
         self.gradWeight._a[...] -= scale * (c * c * d * coef[:, None, :]).sum(0)
         self.gradDiagCov._a[...] += scale * (c * d * d * coef[:, None, :]).sum(0)
 
@@ -694,11 +694,7 @@ class Cosine(Module):
         return self
 
     def _parts(self, input):
-        _check_dims(self, input, (1, 2))
-        n = self.weight._size[1]
-        if input._size[-1] != n:
-            raise ValueError(f"{self}: input of size {_sz(input._size)} does not match inputSize {n}")
-        x = input._a.reshape(-1, n)
+        x = _input_rows(self, input, self.weight._size[1])
         w = self.weight._a
         xn = np.sqrt((x * x).sum(1)) + 1e-12
         wn = np.sqrt((w * w).sum(1)) + 1e-12
@@ -707,8 +703,7 @@ class Cosine(Module):
         return x, w, xn, wn, y
 
     def updateOutput(self, input):
-        y = self._parts(input)[-1]
-        _put(self.output, y.shape if input.dim() == 2 else y.shape[1:], y if input.dim() == 2 else y[0])
+        _put_rows(self.output, input, self._parts(input)[-1])
         return self.output
 
     def updateGradInput(self, input, gradOutput):

@@ -733,26 +733,18 @@ class Emitter:
 
     def if_stmt(self, s):
         clauses = s.clauses
-        node = None
-        # build from the last clause backwards
-        orelse = None
-        if s.orelse is not None:
-            orelse = cst.Else(body=self.suite_later(s.orelse, s.end_line))
         built = []
         for i, (cond, body) in enumerate(clauses):
             next_line = clauses[i + 1][0].line if i + 1 < len(clauses) else (
                 self._else_line(s) or s.end_line)
             test = self.cond(cond)
             built.append((test, self.suite(body, next_line, cond.line)))
-        if s.orelse is not None:
-            orelse = cst.Else(body=self.suite(s.orelse, s.end_line))
-        for test, suite in reversed(built):
+        orelse = cst.Else(body=self.suite(s.orelse, s.end_line)) if s.orelse is not None else None
+        node = None
+        for test, suite in reversed(built):   # elif chains nest from the last clause out
             node = cst.If(test=test, body=suite, orelse=orelse)
             orelse = node
         return self.compound(node, s)
-
-    def suite_later(self, block, end):
-        return None
 
     def _else_line(self, s):
         if s.orelse is None:

@@ -85,6 +85,50 @@ local function where(level)
 end
 B.where = where
 
+-- The nearest Lua frame of user code, for Python code that wants a script position
+-- (nngraph's node labels). Torch7's nngraph formats debug.getinfo(level, 'Sl') as
+-- '[%s]:%d_%s' with dinfo.name, which 'Sl' never fills: its labels end in a bare '_'.
+function B.user_location(with_function)
+   for level = 2, 200 do
+      local info = debug.getinfo(level, 'Sl')
+      if info == nil then return nil end
+      if info.what ~= 'C' and info.currentline > 0 and not is_glue(info.source) then
+         local at = '[' .. info.short_src .. ']:' .. info.currentline
+         if with_function then at = at .. '_' end
+         return at
+      end
+   end
+   return nil
+end
+
+-- Torch7's Tester reports a failed assertion with the two traceback lines just above the
+-- xpcall that runs the test: the test function's line, preceded by the helper function the
+-- assertion was made in ("stack traceback:" when the test made it directly). Here the test
+-- function was entered from Python: its frames are the run of user frames nearest the top.
+function B.tester_location()
+   local first, last
+   for level = 2, 200 do
+      local info = debug.getinfo(level, 'S')
+      if info == nil then break end
+      local user = info.what ~= 'C' and not is_glue(info.source)
+      if user then
+         first = first or level
+         last = level
+      elseif first then
+         break
+      end
+   end
+   if first == nil then return nil end
+   local function line_at(level)
+      -- debug.traceback's own wording of one frame (the line after "stack traceback:")
+      return debug.traceback('', level + 1):match('^\nstack traceback:\n([^\n]*)')
+   end
+   local test_line = line_at(last)
+   if test_line == nil then return nil end
+   local above = last > first and line_at(last - 1) or 'stack traceback:'
+   return above .. '\n' .. test_line
+end
+
 -- A Lua traceback without the glue's frames.
 local function clean_traceback(tb)
    local out = {}

@@ -70,6 +70,43 @@ def glue_dir():
     raise FileNotFoundError("luatorch: the Lua glue (bridge.lua) is not installed")
 
 
+# Live sessions, asked by the library's hooks for the Lua-side view of the stack (nngraph's node
+# labels, torch.Tester's failure positions): Python code cannot see Lua frames itself.
+_SESSIONS = weakref.WeakSet()
+
+
+def _ask_sessions(entry, *args):
+    """The first answer a live session's Lua side gives to B[entry](*args): only a session
+    running Lua code at the moment has user frames to answer from."""
+    for session in list(_SESSIONS):
+        try:
+            answer = getattr(session._B, entry)(*args)
+        except Exception:  # noqa: BLE001 - a hook must never break the library's call
+            continue
+        if answer:
+            return answer
+    return None
+
+
+def _lua_location(with_function=True):
+    return _ask_sessions("user_location", bool(with_function))
+
+
+def _lua_tester_location():
+    return _ask_sessions("tester_location")
+
+
+def _install_hooks():
+    """Point the library's hooks at the Lua stack (each hook only where nobody else set one)."""
+    node = sys.modules.get("luatorch.nngraph.node")
+    if node is not None and getattr(node, "location_hook", None) in (None, _lua_location):
+        node.location_hook = _lua_location
+    misc = sys.modules.get("luatorch.torch.misc")
+    tester = getattr(misc, "Tester", None) if misc is not None else None
+    if tester is not None and tester.traceback_provider in (None, _lua_tester_location):
+        tester.traceback_provider = staticmethod(_lua_tester_location)
+
+
 class _BytesBox:
     """Bytes on their way from Lua to Python (a Lua string that is not UTF-8)."""
 
@@ -321,6 +358,8 @@ class LuaSession:
         prelude_src = (glue / "prelude.lua").read_text()
         self._P = loader(prelude_src, "@" + str(glue / "prelude.lua"))(B, py, argv0)
         self._run = self._P.run
+        _SESSIONS.add(self)
+        _install_hooks()
 
     # --- output ------------------------------------------------------------------------
     def _write(self, text):
@@ -887,6 +926,7 @@ class LuaSession:
             if e.name and module_name.startswith(e.name):
                 return None
             raise
+        _install_hooks()
         return self.marshal(mod)
 
     # --- public API ----------------------------------------------------------------------

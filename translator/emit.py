@@ -343,6 +343,8 @@ class Emitter:
         self.last_line = 0
         self.loop_labels = []
         self.pending_todos = []
+        self._carry = []           # comment lines of statements that emitted nothing (require)
+        self._footer = []          # comment lines after a block's last statement
         self.chunkname = filename
         self._extra_names = set()
 
@@ -604,11 +606,11 @@ class Emitter:
             self.pending_todos = []
             if not nodes:
                 if lead:
-                    self._carry = getattr(self, "_carry", []) + lead
+                    self._carry = self._carry + lead
                 self.trailing_comments(s.line, s.end_line)
                 self.last_line = s.end_line
                 continue
-            carry = getattr(self, "_carry", [])
+            carry = self._carry
             self._carry = []
             lead = carry + lead
             # trailing comments of a simple statement / header comment of a compound one
@@ -636,9 +638,9 @@ class Emitter:
                 tail.extend(self._comment_lines(c))
             if tail:
                 self._footer = tail
-        carry = getattr(self, "_carry", [])
+        carry = self._carry
         if carry and end_line is not None:
-            self._footer = carry + getattr(self, "_footer", [])
+            self._footer = carry + self._footer
             self._carry = []
         return out
 
@@ -653,7 +655,7 @@ class Emitter:
         self._footer = []
         if header_line is not None:
             self.last_line = header_line  # no blank line between a header and its body
-        saved_carry = getattr(self, "_carry", [])
+        saved_carry = self._carry
         self._carry = []
         stmts = self.block(block_node.stmts, block_node, end_line=end_line)
         footer = self._footer

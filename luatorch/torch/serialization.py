@@ -60,6 +60,7 @@ __all__ = [
     "PipeFile",
     "SerializationError",
     "T7Object",
+    "TableKey",
     "deserialize",
     "deserializeFromStorage",
     "load",
@@ -135,6 +136,55 @@ class T7Object:
 
     def __repr__(self):
         return f"<{self.typename} (not loaded): {len(self.fields)} fields>"
+
+
+class TableKey:
+    """A Lua table used as a key of another table. Lua keys tables by identity (nngraph keys its
+    graphs' tables by nodes and by node-data tables); a Python list or dict cannot be a dict key,
+    so it is read wrapped in this, hashed and compared by the identity of ``table``. Written
+    back as that table (sharing kept)."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table):
+        self.table = table
+
+    def __hash__(self):
+        return id(self.table)
+
+    def __eq__(self, other):
+        return isinstance(other, TableKey) and other.table is self.table
+
+    def __repr__(self):
+        return f"<table key: {classes.lua_type(self.table)} at 0x{id(self.table):x}>"
+
+
+# the values that Lua can use as keys but Python cannot (they are keyed by identity via TableKey)
+_UNHASHABLE_KEYS = (list, dict, np.ndarray)
+
+# Per-class read hooks: ``hook(obj)`` runs when an object of that Torch class has been read in
+# full (converting a layout another implementation wrote into this library's objects).
+_READ_HOOKS = {}
+# Modules imported when a file holds one of these classes: they define the classes and register
+# their read hooks (so that torch.load of a Torch7 nngraph file needs no import first).
+_CLASS_MODULES = {name: "luatorch.nngraph.torch7_layout"
+                  for name in ("nn.gModule", "nngraph.Node", "graph.Node", "graph.Graph", "graph.Edge")}
+
+
+def register_read_hook(typename, hook):
+    """Run ``hook(obj)`` on each object of class ``typename`` once it has been read."""
+    _READ_HOOKS[typename] = hook
+
+
+def _find_class(name):
+    cls = classes.find(name)
+    module = _CLASS_MODULES.get(name)
+    if module is not None and (cls is None or name not in _READ_HOOKS):
+        import importlib
+
+        importlib.import_module(module)
+        cls = classes.find(name)
+    return cls
 
 
 _function_loader = None
@@ -588,6 +638,8 @@ class _Reader:
             value = self.read()
             if key is None:
                 raise self.dec.error("a table key is nil", key_at)
+            if isinstance(key, _UNHASHABLE_KEYS):
+                key = TableKey(key)
             keys.append(key)
             values.append(value)
         table = pending.result
@@ -607,12 +659,8 @@ class _Reader:
         else:
             if table is None:
                 table = {}
-            try:
-                for k, v in zip(keys, values):
-                    table[k] = v
-            except TypeError:
-                raise self.dec.error("a table is used as a table key, which Python dicts cannot "
-                                     "hold") from None
+            for k, v in zip(keys, values):
+                table[k] = v
             if len(table) != n:
                 raise self.dec.error("table keys collide in Python (true and 1, or repeated keys)")
         self._register(index, table)
@@ -635,7 +683,7 @@ class _Reader:
             obj = arr if self.numpy else STORAGE_CLASSES[_cpu_kind(kind)](arr)
             self._register(index, obj)
             return obj
-        cls = classes.find(class_name)
+        cls = _find_class(class_name)
         if cls is None or issubclass(cls, (File, Tensor, Storage)) or not isinstance(cls, type):
             if self.keep_unknown:
                 obj = T7Object(class_name, vnum, None)
@@ -673,14 +721,23 @@ class _Reader:
                 env.options = saved
                 env.fields_next = False
                 dec.sync_in()
-            return obj
-        fields = self._fields(class_name)
-        target = getattr(obj, "__dict__", None)
-        for k, v in fields.items():
-            if target is not None:
-                target[k] = v
-            else:
-                setattr(obj, k, v)
+        else:
+            fields = self._fields(class_name)
+            target = getattr(obj, "__dict__", None)
+            for k, v in fields.items():
+                if target is not None:
+                    target[k] = v
+                else:
+                    setattr(obj, k, v)
+        hook = _READ_HOOKS.get(class_name)
+        if hook is not None:
+            try:
+                hook(obj)
+            except (SerializationError, FileError):
+                raise
+            except Exception as e:
+                raise dec.error(f"converting the <{class_name}> read failed: {type(e).__name__}: {e}",
+                                start) from e
         return obj
 
     def _fields(self, class_name):
@@ -955,6 +1012,8 @@ class _Writer:
         """The type tag ``obj`` is written with, or None (Torch7's isWritableObject)."""
         if obj is None:
             return TYPE_NIL
+        if isinstance(obj, TableKey):
+            return self.writable(obj.table)
         if isinstance(obj, (bool, np.bool_)):
             return TYPE_BOOLEAN
         if isinstance(obj, (int, float, np.integer, np.floating)):
@@ -982,6 +1041,8 @@ class _Writer:
         if obj is None:
             enc.int(TYPE_NIL)
             return
+        if isinstance(obj, TableKey):
+            obj = obj.table
         env = self.env
         env.name_stack.append(name if name is not None else "<?>")
         tag = self.writable(obj)

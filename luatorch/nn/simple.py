@@ -412,101 +412,91 @@ class Mul(Module):
         self.gradWeight._a[0] += scale * float(np.vdot(input._a, gradOutput._a.reshape(input._size)))
 
 
-def _param_view(module, input, a, what):
-    """CMul's weight / CAdd's bias array ``a`` shaped to broadcast against ``input``: the whole
-    input when the element counts agree, else (batch mode) its trailing dimensions."""
-    if input.nElement() == a.size:
-        return a.reshape(input._size)
-    lead = input.dim() - a.ndim
-    if lead < 0:
-        raise ValueError(f"{module}: input of size {_sz(input._size)} does not match {what} "
-                         f"of size {_sz(a.shape)}")
-    return a.reshape((1,) * lead + a.shape)
+class _BroadcastParam(Module):
+    """CMul / CAdd: a learnable tensor (``weight`` / ``bias``) of the given sizes combined
+    elementwise with the input, broadcast over the batch dimensions in batch mode."""
+
+    _param, _grad_param, _verb = "weight", "gradWeight", "multiplied by"
+
+    def __init__(self, *sizes):
+        super().__init__()
+        self.size = LongStorage(_size_list(sizes))
+        n = _size_list(sizes)
+        setattr(self, self._param, Tensor(*n))
+        setattr(self, self._grad_param, Tensor(*n))
+        self.reset()
+
+    def reset(self, stdv=None):
+        param = getattr(self, self._param)
+        reset_uniform(stdv, param.nElement(), param)
+        return self
+
+    def _view(self, input):
+        """The parameter shaped to broadcast against ``input``: the whole input when the
+        element counts agree, else (batch mode) its trailing dimensions."""
+        a = getattr(self, self._param)._a
+        if input.nElement() == a.size:
+            return a.reshape(input._size)
+        lead = input.dim() - a.ndim
+        if lead < 0:
+            raise ValueError(f"{self}: input of size {_sz(input._size)} does not match {self._param} "
+                             f"of size {_sz(a.shape)}")
+        return a.reshape((1,) * lead + a.shape)
+
+    def updateOutput(self, input):
+        try:
+            res = self._combine(input._a, self._view(input))
+        except ValueError as e:
+            raise ValueError(f"{self}: input of size {_sz(input._size)} cannot be {self._verb} {self._param} "
+                             f"of size {_sz(getattr(self, self._param)._size)}") from e
+        _put(self.output, input._size, res)
+        return self.output
+
+    def accGradParameters(self, input, gradOutput, scale=1):
+        scale = 1 if scale is None else scale
+        g = self._param_grad(input._a, gradOutput._a.reshape(input._size))
+        p = self._view(input)  # sum over the axes along which the parameter was broadcast
+        axes = tuple(i for i in range(g.ndim) if p.shape[i] == 1 and g.shape[i] != 1)
+        g = g.sum(axis=axes, keepdims=True) if axes else g
+        grad = getattr(self, self._grad_param)
+        grad._a[...] += scale * g.reshape(grad._size)
 
 
-def _sum_to_param(g, param):
-    """``g`` summed over the axes along which ``param`` (a _param_view) was broadcast."""
-    axes = tuple(i for i in range(g.ndim) if param.shape[i] == 1 and g.shape[i] != 1)
-    return g.sum(axis=axes, keepdims=True) if axes else g
-
-
-class CMul(Module):
+class CMul(_BroadcastParam):
     """y = w .* x with a learnable tensor w broadcast over the batch."""
 
     __typename__ = "nn.CMul"
 
-    def __init__(self, *sizes):
-        super().__init__()
-        self.size = LongStorage(_size_list(sizes))
-        n = _size_list(sizes)
-        self.weight = Tensor(*n)
-        self.gradWeight = Tensor(*n)
-        self.reset()
+    @staticmethod
+    def _combine(x, w):
+        return x * w
 
-    def reset(self, stdv=None):
-        reset_uniform(stdv, self.weight.nElement(), self.weight)
-        return self
-
-    def _w(self, input):
-        return _param_view(self, input, self.weight._a, "weight")
-
-    def updateOutput(self, input):
-        try:
-            res = input._a * self._w(input)
-        except ValueError as e:
-            raise ValueError(f"{self}: input of size {_sz(input._size)} cannot be multiplied by weight "
-                             f"of size {_sz(self.weight._size)}") from e
-        _put(self.output, input._size, res)
-        return self.output
+    @staticmethod
+    def _param_grad(x, go):
+        return x * go
 
     def updateGradInput(self, input, gradOutput):
-        _put(self.gradInput, input._size, gradOutput._a.reshape(input._size) * self._w(input))
+        _put(self.gradInput, input._size, gradOutput._a.reshape(input._size) * self._view(input))
         return self.gradInput
 
-    def accGradParameters(self, input, gradOutput, scale=1):
-        scale = 1 if scale is None else scale
-        prod = input._a * gradOutput._a.reshape(input._size)
-        g = _sum_to_param(prod, self._w(input))
-        self.gradWeight._a[...] += scale * g.reshape(self.gradWeight._size)
 
-
-class CAdd(Module):
+class CAdd(_BroadcastParam):
     """y = x + b with a learnable tensor b broadcast over the batch."""
 
     __typename__ = "nn.CAdd"
+    _param, _grad_param, _verb = "bias", "gradBias", "added to"
 
-    def __init__(self, *sizes):
-        super().__init__()
-        self.size = LongStorage(_size_list(sizes))
-        n = _size_list(sizes)
-        self.bias = Tensor(*n)
-        self.gradBias = Tensor(*n)
-        self.reset()
+    @staticmethod
+    def _combine(x, b):
+        return x + b
 
-    def reset(self, stdv=None):
-        reset_uniform(stdv, self.bias.nElement(), self.bias)
-        return self
-
-    def _b(self, input):
-        return _param_view(self, input, self.bias._a, "bias")
-
-    def updateOutput(self, input):
-        try:
-            res = input._a + self._b(input)
-        except ValueError as e:
-            raise ValueError(f"{self}: input of size {_sz(input._size)} cannot be added to bias "
-                             f"of size {_sz(self.bias._size)}") from e
-        _put(self.output, input._size, res)
-        return self.output
+    @staticmethod
+    def _param_grad(x, go):
+        return go
 
     def updateGradInput(self, input, gradOutput):
         _put(self.gradInput, input._size, gradOutput._a.reshape(input._size))
         return self.gradInput
-
-    def accGradParameters(self, input, gradOutput, scale=1):
-        scale = 1 if scale is None else scale
-        g = _sum_to_param(gradOutput._a.reshape(input._size), self._b(input))
-        self.gradBias._a[...] += scale * g.reshape(self.gradBias._size)
 
 
 class MulConstant(Module):

@@ -197,3 +197,26 @@ def test_interactive_repl_opens_with_our_banner_and_answers_help(monkeypatch):
     assert "Type ? for help" in text and "torch.ch" not in text and "github.com/torch" not in text
     assert "exit" in text.split("Type ? for help")[1]  # the help text after the banner
     assert text.endswith("\n2\t\n")
+
+
+def test_error_deep_in_a_feval_called_by_optim_shows_the_lua_frames(tmp_path):
+    (tmp_path / "train.lua").write_text(
+        "require 'optim'\n"
+        "local function check(loss)\n"
+        "   if loss > 0 then error('loss went bad: ' .. loss) end\n"
+        "end\n"
+        "local function feval(p)\n"
+        "   local loss = p:sum()\n"
+        "   check(loss)\n"
+        "   return loss, p:clone()\n"
+        "end\n"
+        "optim.sgd(feval, torch.ones(2), {learningRate = 0.1})\n")
+    r = th("train.lua", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.startswith("th: train.lua:3: loss went bad: 2\n")
+    tb = r.stderr.split("stack traceback:")[1]
+    order = ["train.lua:3: in function 'check'", "train.lua:7: in function <train.lua:5>",
+             "in the library (Python)", "train.lua:10: in main chunk"]
+    positions = [tb.index(s) for s in order]
+    assert positions == sorted(positions)
+    assert "Traceback (most recent call last)" not in r.stderr and ".py" not in tb

@@ -105,7 +105,7 @@ def _is_torch7_layout(gmodule):
         "from" in e.__dict__ for e in fg.__dict__.get("edges", [])[:1] if isinstance(e, Edge)))
 
 
-def from_torch7(gmodule):
+def from_torch7(gmodule, version=None):
     """Convert a gModule read from a Torch7 file to this package's node layout, in place."""
     if not _is_torch7_layout(gmodule):
         return gmodule

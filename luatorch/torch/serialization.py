@@ -162,8 +162,8 @@ class TableKey:
 # the values that Lua can use as keys but Python cannot (they are keyed by identity via TableKey)
 _UNHASHABLE_KEYS = (list, dict, np.ndarray)
 
-# Per-class read hooks: ``hook(obj)`` runs when an object of that Torch class has been read in
-# full (converting a layout another implementation wrote into this library's objects).
+# Per-class read hooks: ``hook(obj, version)`` runs when an object of that Torch class has been
+# read in full (converting a layout an older or another implementation wrote into this library's).
 _READ_HOOKS = {}
 # Modules imported when a file holds one of these classes: they define the classes and register
 # their read hooks (so that torch.load of a Torch7 nngraph file needs no import first).
@@ -172,8 +172,27 @@ _CLASS_MODULES = {name: "luatorch.nngraph.torch7_layout"
 
 
 def register_read_hook(typename, hook):
-    """Run ``hook(obj)`` on each object of class ``typename`` once it has been read."""
+    """Run ``hook(obj, version)`` on each object of class ``typename`` once it has been read."""
     _READ_HOOKS[typename] = hook
+
+
+def _batch_normalization_v1(module, version):
+    """nn.BatchNormalization files of version 1 keep ``running_std`` (1 / sqrt(var + eps));
+    BatchNormalization.read of torch/nn turns it into ``running_var`` in place, as here."""
+    if version is not None and version < 2:
+        running_std = module.__dict__.pop("running_std", None)
+        if isinstance(running_std, Tensor):
+            eps = module.__dict__.get("eps")
+            eps = 1e-5 if eps is None else eps
+            a = running_std._a
+            np.power(a, -2, out=a)
+            a -= eps
+            module.running_var = running_std
+
+
+for _name in ("nn.BatchNormalization", "nn.SpatialBatchNormalization",
+              "nn.VolumetricBatchNormalization"):
+    register_read_hook(_name, _batch_normalization_v1)
 
 
 def _find_class(name):
@@ -732,7 +751,7 @@ class _Reader:
         hook = _READ_HOOKS.get(class_name)
         if hook is not None:
             try:
-                hook(obj)
+                hook(obj, vnum)
             except (SerializationError, FileError):
                 raise
             except Exception as e:

@@ -178,3 +178,29 @@ def test_a_broken_torch7_gmodule_names_the_class():
     layout.fields["innode"].fields["data"] = 5
     with pytest.raises(Exception, match=r"nn.gModule.*data is a int"):
         torch.deserialize(torch.serialize(layout))
+
+
+# --- BatchNormalization files of version 1 -------------------------------------------------------
+def version_1_layout(module):
+    """``module`` as old torch/nn wrote it (version 1): ``running_std`` = 1/sqrt(var + eps)
+    where version 2 keeps ``running_var``."""
+    fields = {k: v for k, v in module.__dict__.items() if k != "running_var"}
+    fields["running_std"] = module.running_var.clone().add(module.eps).pow(-0.5)
+    return T7Object(torch.typename(module), 1, fields)
+
+
+@pytest.mark.parametrize("name,shape", [("BatchNormalization", (4, 3)),
+                                        ("SpatialBatchNormalization", (2, 3, 2, 2))])
+def test_batch_normalization_version_1_files_get_running_var(name, shape):
+    torch.manualSeed(3)
+    bn = getattr(nn, name)(3)
+    for _ in range(3):
+        bn.forward(torch.randn(*shape).mul(2).add(1))
+    bn.evaluate()
+    old = torch.deserialize(torch.serialize(version_1_layout(bn)))
+    assert type(old) is type(bn) and "running_std" not in old.__dict__
+    assert (old.running_var - bn.running_var).abs().max() < 1e-12
+    x = torch.randn(*shape)
+    assert (old.forward(x) - bn.forward(x)).abs().max() < 1e-12
+    # a version-2 file is read as written
+    assert torch.deserialize(torch.serialize(bn)).running_var.equal(bn.running_var)

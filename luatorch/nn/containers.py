@@ -202,7 +202,44 @@ class Sequential(Container):
         return s + line + "}"
 
 
-class Concat(Container):
+def _join_along(output, outs, dimension, size):
+    """Resizes ``output`` to ``size`` and copies the child outputs into it one after another
+    along ``dimension``."""
+    output.resize(size)
+    offset = 1
+    for o in outs:
+        width = o._size[dimension - 1]
+        output.narrow(dimension, offset, width).copy(o)
+        offset += width
+
+
+def _output_slices(modules, gradOutput, dimension):
+    """(i, child i, the slice of gradOutput along ``dimension`` that its last output filled)."""
+    offset = 1
+    for i, m in enumerate(modules, 1):
+        width = m.output._size[dimension - 1]
+        yield i, m, gradOutput.narrow(dimension, offset, width)
+        offset += width
+
+
+class _SlicedBackward:
+    """Concat / Parallel: the four backward entry points as one ``_pass`` over the children,
+    each given its slice of gradOutput (extra = scale or lr)."""
+
+    def updateGradInput(self, input, gradOutput):
+        return self._pass("updateGradInput", input, gradOutput)
+
+    def accGradParameters(self, input, gradOutput, scale=1):
+        self._pass("accGradParameters", input, gradOutput, scale)
+
+    def backward(self, input, gradOutput, scale=1):
+        return self._pass("backward", input, gradOutput, 1 if scale is None else scale)
+
+    def accUpdateGradParameters(self, input, gradOutput, lr):
+        self._pass("accUpdateGradParameters", input, gradOutput, lr)
+
+
+class Concat(_SlicedBackward, Container):
     """Applies every child to the same input and concatenates their outputs along ``dimension``."""
 
     __typename__ = "nn.Concat"
@@ -227,52 +264,21 @@ class Concat(Container):
                                  f"along dimension {self.dimension}")
             size[d] += o._size[d]
         self.outputSize = LongStorage(size)
-        self.output.resize(size)
-        offset = 1
-        for o in outs:
-            self.output.narrow(self.dimension, offset, o._size[d]).copy(o)
-            offset += o._size[d]
+        _join_along(self.output, outs, self.dimension, size)
         return self.output
 
-    def _backward_pass(self, method, input, gradOutput, scale=None):
-        d = self.dimension - 1
-        offset = 1
+    def _pass(self, method, input, gradOutput, *extra):
         first = True
-        for i, m in enumerate(self.modules, 1):
-            width = m.output._size[d]
-            go = gradOutput.narrow(self.dimension, offset, width)
-            if method == "accGradParameters":
-                self.rethrowErrors(m, i, method, input, go, scale)
-            else:
-                args = (input, go) if method == "updateGradInput" else (input, go, scale)
-                g = self.rethrowErrors(m, i, method, *args)
-                if g is not None and g._size:
-                    if first:
-                        self.gradInput.resizeAs(input)
-                        self.gradInput._a[...] = g._a.reshape(input._size)
-                        first = False
-                    else:
-                        self.gradInput._a[...] += g._a.reshape(input._size)
-            offset += width
+        for i, m, go in _output_slices(self.modules, gradOutput, self.dimension):
+            g = self.rethrowErrors(m, i, method, input, go, *extra)
+            if method in ("updateGradInput", "backward") and g is not None and g._size:
+                if first:
+                    self.gradInput.resizeAs(input)
+                    self.gradInput._a[...] = g._a.reshape(input._size)
+                    first = False
+                else:
+                    self.gradInput._a[...] += g._a.reshape(input._size)
         return self.gradInput
-
-    def updateGradInput(self, input, gradOutput):
-        return self._backward_pass("updateGradInput", input, gradOutput)
-
-    def accGradParameters(self, input, gradOutput, scale=1):
-        self._backward_pass("accGradParameters", input, gradOutput, scale)
-
-    def backward(self, input, gradOutput, scale=1):
-        return self._backward_pass("backward", input, gradOutput, 1 if scale is None else scale)
-
-    def accUpdateGradParameters(self, input, gradOutput, lr):
-        d = self.dimension - 1
-        offset = 1
-        for i, m in enumerate(self.modules, 1):
-            width = m.output._size[d]
-            self.rethrowErrors(m, i, "accUpdateGradParameters", input,
-                               gradOutput.narrow(self.dimension, offset, width), lr)
-            offset += width
 
     __tostring__ = _branch_tree
 
@@ -365,7 +371,7 @@ class ParallelTable(Container):
     __tostring__ = _branch_tree
 
 
-class Parallel(Container):
+class Parallel(_SlicedBackward, Container):
     """Child i gets input:select(inputDimension, i); outputs are joined along outputDimension."""
 
     __typename__ = "nn.Parallel"
@@ -385,38 +391,17 @@ class Parallel(Container):
         d = self.outputDimension - 1
         size = list(outs[0]._size)
         size[d] = sum(o._size[d] for o in outs)
-        self.output.resize(size)
-        offset = 1
-        for o in outs:
-            self.output.narrow(self.outputDimension, offset, o._size[d]).copy(o)
-            offset += o._size[d]
+        _join_along(self.output, outs, self.outputDimension, size)
         return self.output
 
     def _pass(self, method, input, gradOutput, *extra):
-        d = self.outputDimension - 1
         if method != "accGradParameters" and method != "accUpdateGradParameters":
             self.gradInput.resizeAs(input)
-        offset = 1
-        for i, m in enumerate(self.modules, 1):
-            width = m.output._size[d]
-            go = gradOutput.narrow(self.outputDimension, offset, width)
+        for i, m, go in _output_slices(self.modules, gradOutput, self.outputDimension):
             g = self.rethrowErrors(m, i, method, input.select(self.inputDimension, i), go, *extra)
             if method in ("updateGradInput", "backward"):
                 self.gradInput.select(self.inputDimension, i).copy(g)
-            offset += width
         return self.gradInput
-
-    def updateGradInput(self, input, gradOutput):
-        return self._pass("updateGradInput", input, gradOutput)
-
-    def accGradParameters(self, input, gradOutput, scale=1):
-        self._pass("accGradParameters", input, gradOutput, scale)
-
-    def backward(self, input, gradOutput, scale=1):
-        return self._pass("backward", input, gradOutput, 1 if scale is None else scale)
-
-    def accUpdateGradParameters(self, input, gradOutput, lr):
-        self._pass("accUpdateGradParameters", input, gradOutput, lr)
 
     __tostring__ = _branch_tree
 

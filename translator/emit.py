@@ -293,6 +293,12 @@ def module_code(module):
     return "".join(state.tokens)
 
 
+def scopes_reserved():
+    from .scopes import RESERVED
+
+    return RESERVED
+
+
 def _set(node, **fields):
     """Set fields of a libcst node this emitter has just built and not yet shared (libcst
     nodes are frozen dataclasses; ``with_changes`` would copy and re-validate each time)."""
@@ -434,6 +440,7 @@ class Emitter:
             self.ci += 1
             expect = c.end_line + 1
         self._collect_classes(self.chunk.body)
+        self.module_table = self._module_table()
         statements = self.block(self.chunk.body.stmts, self.chunk.body, end_line=None)
         footer = []
         while self.ci < len(self.comments):
@@ -493,6 +500,51 @@ class Emitter:
         if self.chunk.hashbang:
             header.append(cst.EmptyLine(comment=cst.Comment("#!/usr/bin/env python3")))
         return cst.Module(body=top + statements, header=header, footer=footer)
+
+    # --- module files: local M = {} ... return M --------------------------------------------
+    def _module_table(self):
+        """The symbol of a Lua module's export table, when the file is a module written
+        ``local M = {}; function M.f() ... end; return M``: its fields become the Python
+        module's own names (``M.f`` -> ``f``), so ``import mod as M; M.f()`` works as in Lua."""
+        stmts = self.chunk.body.stmts
+        if not stmts or not isinstance(stmts[-1], A.Return) or len(stmts[-1].exprs) != 1 or \
+                not isinstance(stmts[-1].exprs[0], A.Name):
+            return None
+        sym = stmts[-1].exprs[0].sym
+        decl = next((st for st in stmts if isinstance(st, A.Local) and len(st.names) == 1 and
+                     st.names[0].sym is sym), None)
+        if sym is None or sym.kind == "global" or decl is None or len(decl.exprs) != 1 or \
+                not isinstance(decl.exprs[0], A.Table) or decl.exprs[0].items:
+            return None
+        module_names = {other.pyname for other in self.chunk.symbols if other is not sym}
+        fields = set()
+        for n in A.walk(self.chunk.body):
+            if isinstance(n, A.FuncDecl) and n.is_method and isinstance(n.target, A.Index) \
+                    and isinstance(n.target.obj, A.Name) and n.target.obj.sym is sym:
+                return None   # function M:f(): self would be the module
+            if isinstance(n, A.Index) and isinstance(n.obj, A.Name) and n.obj.sym is sym:
+                if not (isinstance(n.key, A.String) and n.key.value.isidentifier() and
+                        not keyword.iskeyword(n.key.value)):
+                    return None
+                fields.add(n.key.value)
+        if fields & module_names or fields & scopes_reserved():
+            return None
+        # every other use of M must be one of those field accesses, its declaration or the return
+        uses = sum(1 for n in A.walk(self.chunk.body) if isinstance(n, A.Name) and n.sym is sym)
+        field_uses = sum(1 for n in A.walk(self.chunk.body) if isinstance(n, A.Index) and
+                         isinstance(n.obj, A.Name) and n.obj.sym is sym)
+        if uses != field_uses + 2:
+            return None
+        decl.module_table_decl = True
+        stmts[-1].module_export = True
+        return sym
+
+    def _module_field(self, e):
+        """``M.f`` of the module table as the module-level name ``f`` (else None)."""
+        if self.module_table is not None and isinstance(e, A.Index) and \
+                isinstance(e.obj, A.Name) and e.obj.sym is self.module_table:
+            return e.key.value
+        return None
 
     # --- classes (torch.class) ---------------------------------------------------------------
     def _torch_class_call(self, e):
@@ -709,7 +761,8 @@ class Emitter:
         if t is A.FuncDecl:
             return self.func_decl(s)
         if t is A.Return:
-            return [self.return_stmt(s)]
+            ret = self.return_stmt(s)
+            return [ret] if ret is not None else []
         if t is A.Break:
             return [self.simple(cst.Break(), s)]
         if t is A.Goto:
@@ -759,6 +812,8 @@ class Emitter:
 
     # --- local / assignment -------------------------------------------------------------------
     def local_stmt(self, s):
+        if getattr(s, "module_table_decl", False):
+            return []   # local M = {}: M's fields are this module's names
         if len(s.exprs) == 1 and hasattr(s, "class_info"):
             return self.class_def(s, s.class_info)
         req = self.require_stmt(s.names, s.exprs)
@@ -1076,6 +1131,9 @@ class Emitter:
         f = s.func
         if isinstance(target, A.Name):
             return self.function_def(f, target.sym.pyname, s)
+        field = self._module_field(target)
+        if field is not None:
+            return self.function_def(f, field, s)
         # function a.b(...) / function a:b(...) outside a class: define, then store
         obj_t = first(target.obj.ty)
         field = target.key.value
@@ -1190,6 +1248,8 @@ class Emitter:
 
     def return_stmt(self, s):
         f = self.func_stack[-1] if self.func_stack else None
+        if f is None and getattr(s, "module_export", False):
+            return None   # return M: this Python module is M
         if f is None:
             raise Unsupported("'return' at the top level of a script (a module's export)")
         n = f.nrets or 0
@@ -1341,6 +1401,9 @@ class Emitter:
         return self.ex(key)
 
     def index(self, e, store=False):
+        field = self._module_field(e)
+        if field is not None:
+            return name(field)
         obj, key = e.obj, e.key
         ot = first(obj.ty)
         # method-table access on a class: Foo.__init -> Foo.__init__

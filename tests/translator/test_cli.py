@@ -139,3 +139,20 @@ def test_function_stored_under_a_python_keyword(tmp_path):
     code, out, err = run_cli([], "local t = {}\nfunction t.class(x) return x end\nprint(1)\n")
     assert code == 0, err
     assert 'setattr(t, "class", t_class)' in out or 't["class"] = t_class' in out
+
+
+def test_module_returning_its_table_becomes_a_python_module(tmp_path):
+    (tmp_path / "util.lua").write_text(textwrap.dedent("""\
+        local M = {}
+        M.scale = 3
+        function M.triple(x) return M.scale * x end
+        return M
+        """))
+    (tmp_path / "main.lua").write_text("local util = require 'util'\nprint(util.triple(4), util.scale)\n")
+    out = tmp_path / "py"
+    code, _, err = run_cli([str(tmp_path), "-o", str(out)])
+    assert code == 0, err
+    assert (out / "util.py").read_text() == "scale = 3\n\n\ndef triple(x):\n    return scale * x\n"
+    run = subprocess.run([sys.executable, "main.py"], cwd=out, capture_output=True, text=True,
+                         check=False)
+    assert run.stdout.split() == ["12", "3"], run.stderr

@@ -20,6 +20,11 @@ def _put(buf, shape, values):
     return buf
 
 
+def _put_tensor(t, shape, values):
+    """_put into ``t`` when it is a tensor (a reused buffer), else into a new one."""
+    return _put(t if isinstance(t, Tensor) else Tensor(), shape, values)
+
+
 def _sz(t):
     return "x".join(str(s) for s in t._size) or "empty"
 
@@ -89,10 +94,8 @@ class CAddTable(Module):
         return self.gradInput
 
 
-class CSubTable(Module):
-    """input[1] - input[2]."""
-
-    __typename__ = "nn.CSubTable"
+class _TwoInputTable(Module):
+    """CSubTable / CDivTable: input[1] op input[2], elementwise (same element counts)."""
 
     def __init__(self):
         super().__init__()
@@ -101,8 +104,15 @@ class CSubTable(Module):
     def updateOutput(self, input):
         _check_table(self, input, 2)
         _same_sizes(self, input[:2])
-        _put(self.output, input[0]._size, input[0]._a - input[1]._a.reshape(input[0]._size))
+        _put(self.output, input[0]._size, self._op(input[0]._a, input[1]._a.reshape(input[0]._size)))
         return self.output
+
+
+class CSubTable(_TwoInputTable):
+    """input[1] - input[2]."""
+
+    __typename__ = "nn.CSubTable"
+    _op = staticmethod(np.subtract)
 
     def updateGradInput(self, input, gradOutput):
         gi = _grad_list(self, 2)
@@ -142,20 +152,11 @@ class CMulTable(Module):
         return self.gradInput
 
 
-class CDivTable(Module):
+class CDivTable(_TwoInputTable):
     """input[1] ./ input[2]."""
 
     __typename__ = "nn.CDivTable"
-
-    def __init__(self):
-        super().__init__()
-        self.gradInput = []
-
-    def updateOutput(self, input):
-        _check_table(self, input, 2)
-        _same_sizes(self, input[:2])
-        _put(self.output, input[0]._size, input[0]._a / input[1]._a.reshape(input[0]._size))
-        return self.output
+    _op = staticmethod(np.divide)
 
     def updateGradInput(self, input, gradOutput):
         gi = _grad_list(self, 2)
@@ -323,14 +324,7 @@ def _zero_copy(dst, src):
             d[k] = _zero_copy(d.get(k), v)
         return d
     lst = dst if isinstance(dst, list) else []
-    for i, v in enumerate(src):
-        cur = lst[i] if i < len(lst) else None
-        new = _zero_copy(cur, v)
-        if i < len(lst):
-            lst[i] = new
-        else:
-            lst.append(new)
-    del lst[len(src):]
+    lst[:] = [_zero_copy(lst[i] if i < len(lst) else None, v) for i, v in enumerate(src)]
     return lst
 
 
@@ -533,22 +527,14 @@ class MixtureTable(Module):
         gE = g.reshape(gshape) * go
         gi = self.gradInput if not isinstance(self.gradInput, Tensor) else []
         gi = list(gi) + [None] * (2 - len(gi))
-        gater = gi[0] if isinstance(gi[0], Tensor) else Tensor()
-        _put(gater, input[0]._size, gg.reshape(input[0]._size))
+        gater = _put_tensor(gi[0], input[0]._size, gg.reshape(input[0]._size))
         if table:
             experts = gi[1] if (gi[1] is not None and not isinstance(gi[1], Tensor)) else []
-            experts = list(experts)
-            for i, e in enumerate(input[1]):
-                t = experts[i] if i < len(experts) and isinstance(experts[i], Tensor) else Tensor()
-                _put(t, e._size, np.take(gE, i, axis=ax).reshape(e._size))
-                if i < len(experts):
-                    experts[i] = t
-                else:
-                    experts.append(t)
-            del experts[len(input[1]):]
+            experts = [_put_tensor(experts[i] if i < len(experts) else None, e._size,
+                                   np.take(gE, i, axis=ax).reshape(e._size))
+                       for i, e in enumerate(input[1])]
         else:
-            experts = gi[1] if isinstance(gi[1], Tensor) else Tensor()
             dim = self.dim or (2 if batch else 1)
-            _put(experts, input[1]._size, np.moveaxis(gE, ax, dim - 1))
+            experts = _put_tensor(gi[1], input[1]._size, np.moveaxis(gE, ax, dim - 1))
         self.gradInput = [gater, experts]
         return self.gradInput

@@ -56,21 +56,20 @@ def recursiveType(param, type_name, tensorCache=None):
     return param
 
 
-def recursiveResizeAs(t1, t2):
+def _recursive_like(t1, t2, fill):
+    """``t1`` made to mirror ``t2`` (a tensor or nested list of tensors), reusing t1's tensors
+    and lists where they exist; ``fill(dst, src)`` sets each tensor from its counterpart."""
     if isinstance(t2, Tensor):
         t1 = t1 if isinstance(t1, Tensor) else t2.new()
-        t1.resizeAs(t2)
-        return t1, t2
+        fill(t1, t2)
+        return t1
     t1 = t1 if (t1 is not None and not isinstance(t1, Tensor)) else []
-    for i in range(len(t2)):
-        cur = t1[i] if i < len(t1) else None
-        new, _ = recursiveResizeAs(cur, t2[i])
-        if i < len(t1):
-            t1[i] = new
-        else:
-            t1.append(new)
-    del t1[len(t2):]
-    return t1, t2
+    t1[:] = [_recursive_like(t1[i] if i < len(t1) else None, t2[i], fill) for i in range(len(t2))]
+    return t1
+
+
+def recursiveResizeAs(t1, t2):
+    return _recursive_like(t1, t2, lambda dst, src: dst.resizeAs(src)), t2
 
 
 def recursiveFill(t2, val):
@@ -94,20 +93,7 @@ def recursiveAdd(t1, val, t2=None):
 
 
 def recursiveCopy(t1, t2):
-    if isinstance(t2, Tensor):
-        t1 = t1 if isinstance(t1, Tensor) else t2.new()
-        t1.resizeAs(t2).copy(t2)
-        return t1, t2
-    t1 = t1 if (t1 is not None and not isinstance(t1, Tensor)) else []
-    for i in range(len(t2)):
-        cur = t1[i] if i < len(t1) else None
-        new, _ = recursiveCopy(cur, t2[i])
-        if i < len(t1):
-            t1[i] = new
-        else:
-            t1.append(new)
-    del t1[len(t2):]
-    return t1, t2
+    return _recursive_like(t1, t2, lambda dst, src: dst.resizeAs(src).copy(src)), t2
 
 
 def addSingletonDimension(*args):

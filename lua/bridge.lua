@@ -192,7 +192,7 @@ local function unwrap_all(...)
    return unpack(t, 1, n)
 end
 
-local dead_keys
+local dead_keys, bykey
 local function before_python()
    epoch = epoch + 1
    if next(bound) ~= nil then sync_bound() end
@@ -314,66 +314,104 @@ function B.tlen(t)
 end
 
 ---------------------------------------------------------------------------------------------
--- Bound list fields: `model.modules` reads as a Lua table that stays the same table; changes
--- made to it from Lua reach the Python list before the next call into Python.
-local function snapshot(t)
+-- Bound fields: a list field (`model.modules`) or dict field (`node.data.annotations`) reads
+-- as a Lua table that stays the same table; changes made to it from Lua reach the Python
+-- list or dict before the next call into Python (and when Lua hands control back to Python),
+-- and changes Python makes during a call are copied into it when the call returns.
+local function snapshot(t, is_dict)
    local s = {}
-   for i = 1, #t do s[i] = t[i] end
+   if is_dict then
+      for k, v in next, t do s[k] = v end
+   else
+      for i = 1, #t do s[i] = t[i] end
+   end
    return s
+end
+
+-- Lua changed a bound dict: send Python the keys set to new values, then the keys removed
+-- (only those, so that values Lua did not touch keep their Python identity).
+local function sync_dict(t, e)
+   local s = e.shadow
+   local set, removed, nset = {}, {}, 0
+   for k, v in next, t do
+      if s[k] ~= v then
+         set[2 * nset + 1], set[2 * nset + 2] = U(k), U(v)
+         nset = nset + 1
+      end
+   end
+   for k in next, s do
+      if rawget(t, k) == nil then removed[#removed + 1] = U(k) end
+   end
+   if nset > 0 or removed[1] ~= nil then
+      e.shadow = snapshot(t, true)
+      for i = 1, #removed do set[2 * nset + i] = removed[i] end
+      py.setdict(e.obj, nset, unpack(set, 1, 2 * nset + #removed))
+   end
 end
 
 sync_bound = function()
    for t, e in next, bound do
-      local s = e.shadow
-      local n = #t
-      local changed = n ~= #s
-      if not changed then
-         for i = 1, n do
-            if rawget(t, i) ~= s[i] then changed = true; break end
+      if e.is_dict then
+         sync_dict(t, e)
+      else
+         local s = e.shadow
+         local n = #t
+         local changed = n ~= #s
+         if not changed then
+            for i = 1, n do
+               if rawget(t, i) ~= s[i] then changed = true; break end
+            end
          end
-      end
-      if changed then
-         e.shadow = snapshot(t)
-         py.setlist(e.list, n, unwrap_all(unpack(t, 1, n)))
+         if changed then
+            e.shadow = snapshot(t)
+            py.setlist(e.obj, n, unwrap_all(unpack(t, 1, n)))
+         end
       end
    end
 end
+B.sync_bound = function() if next(bound) ~= nil then sync_bound() end end
 
-local bykey = {}        -- id(list) -> weak set of the Lua tables bound to it
+bykey = {}              -- id(list or dict) -> weak set of the Lua tables bound to it
 dead_keys = {}          -- keys whose last bound table was collected (unbound at next call)
 
-local function refill(t, list)
-   for i = #t, 1, -1 do t[i] = nil end
-   fill_from(t, py.expand(list))
+local function refill(t, obj)
    local e = bound[t]
-   if e then e.shadow = snapshot(t) end
+   if e and e.is_dict then
+      local keys = {}
+      for k in next, t do keys[#keys + 1] = k end
+      for i = 1, #keys do t[keys[i]] = nil end
+   else
+      for i = #t, 1, -1 do t[i] = nil end
+   end
+   fill_from(t, py.expand(obj))
+   if e then e.shadow = snapshot(t, e.is_dict) end
 end
 
-local function bind_list(p, name, list, key)
+local function bind_field(p, name, obj, key, is_dict)
    local fc = fieldcache[p]
    if fc == nil then fc = {}; fieldcache[p] = fc end
    local t = fc[name]
    local e = t and bound[t]
    if e == nil or e.key ~= key then
       t = {}
-      e = {list = list, key = key,
+      e = {obj = obj, key = key, is_dict = is_dict,
            gc = gc_sentinel(function() dead_keys[#dead_keys + 1] = key end)}
       fc[name] = t
       bound[t] = e
       local set = bykey[key]
       if set == nil then set = setmetatable({}, {__mode = 'k'}); bykey[key] = set end
       set[t] = true
-      py.bind(list, key)
+      py.bind(obj, key)
    end
-   refill(t, list)
+   refill(t, obj)
    return t
 end
 
--- Python changed a bound list during a call: refill every Lua table bound to it.
-function B.refresh_bound(key, list)
+-- Python changed a bound list or dict during a call: refill every Lua table bound to it.
+function B.refresh_bound(key, obj)
    local set = bykey[key]
    if set == nil then return end
-   for t in next, set do refill(t, list) end
+   for t in next, set do refill(t, obj) end
 end
 
 ---------------------------------------------------------------------------------------------
@@ -434,6 +472,9 @@ function B.callin(fn, n, ...)
    else
       r = pack(xpcall(function() return fn(unpack(args, 1, n)) end, traceback_of))
    end
+   -- back to Python, which may change what Lua saw: FFI views made during the callback are
+   -- stale from now on, and Lua's changes to bound fields must reach Python now
+   before_python()
    local rn = r.n
    if not r[1] then
       local e = r[2]
@@ -448,7 +489,7 @@ end
 ---------------------------------------------------------------------------------------------
 -- Metatables.
 local function field(p, k, cm)
-   local tag, v = py.getfield(handles[p], k)
+   local tag, v, key = py.getfield(handles[p], k)
    if tag == 'C' then
       local stub = method_stub(v)
       if cm then cm[k] = stub end
@@ -456,9 +497,8 @@ local function field(p, k, cm)
    elseif tag == 'L' then
       if cm then cm[k] = v end
       return v
-   elseif tag == 'B' then
-      local _, list, key = py.getfield(handles[p], k)
-      return bind_list(p, k, list, key)
+   elseif tag == 'B' or tag == 'D' then
+      return bind_field(p, k, v, key, tag == 'D')
    end
    return post(tag, v)
 end

@@ -518,6 +518,7 @@ local function on_error(err)
 end
 
 local function run_results(r)
+   B.sync_bound()  -- Lua's changes to bound fields reach Python before it reads them
    if not r[1] then
       local e = r[2]
       if type(e) == 'table' and e.tb then return false, e.err, e.tb end

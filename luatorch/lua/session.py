@@ -315,7 +315,8 @@ class LuaSession:
         self._broken_pipe = False
         self._addresses = {}  # id(ndarray) -> (weakref, address)
         self._kinds = {}  # class -> how its instances look in Lua (kind, class key, ...)
-        self._bound = {}  # id(list) -> [list, snapshot tuple, count]: lists bound to Lua tables
+        # id(list or dict) -> [it, snapshot, count]: lists and dicts bound to Lua tables
+        self._bound = {}
         self._stdout = stdout
         self._stderr = stderr
         self.lua = lupa_mod.LuaRuntime(unpack_returned_tuples=True, register_eval=False,
@@ -333,7 +334,7 @@ class LuaSession:
             "getitem": self._getitem, "setitem": self._setitem, "binop": self._binop,
             "unop": self._unop, "describe": self._describe, "expand": self._expand,
             "tostr": self._tostr, "classname": self._classname, "typename": self._typename,
-            "fieldnames": self._fieldnames, "setlist": self._setlist, "ffiinfo": self._ffiinfo,
+            "fieldnames": self._fieldnames, "setlist": self._setlist, "setdict": self._setdict, "ffiinfo": self._ffiinfo,
             "new_class": self._new_class, "bind": self._bind, "subview": self._subview, "unbind": self._unbind, "import_package": self._import_package,
             "bytes_of": self._bytes_of, "write": self._write, "write_err": self._write_err, "flush": self.flush, "isfile": os.path.isfile,
             "isdir": os.path.isdir, "getcwd": os.getcwd, "listdir": self._listdir,
@@ -528,13 +529,27 @@ class LuaSession:
             return (id(v), v)
         return self.marshal(v)
 
-    def _bind(self, lst, key):
+    @staticmethod
+    def _snapshot(obj):
+        return dict(obj) if type(obj) is dict else tuple(obj)
+
+    @staticmethod
+    def _changed(obj, snap):
+        """Whether a bound list or dict differs from its snapshot (element identity)."""
+        if len(obj) != len(snap):
+            return True
+        if type(obj) is dict:
+            get = snap.get
+            return any(get(k, _MISSING) is not v for k, v in obj.items())
+        return any(a is not b for a, b in zip(obj, snap))
+
+    def _bind(self, obj, key):
         entry = self._bound.get(key)
         if entry is None:
-            self._bound[key] = [lst, tuple(lst), 1]
+            self._bound[key] = [obj, self._snapshot(obj), 1]
         else:
             entry[2] += 1
-            entry[1] = tuple(lst)
+            entry[1] = self._snapshot(obj)
 
     def _unbind(self, key):
         entry = self._bound.get(key)
@@ -546,10 +561,10 @@ class LuaSession:
     def _check_bound(self):
         """After a call: push lists that Python changed to the Lua tables bound to them."""
         for key, entry in list(self._bound.items()):
-            lst, snap = entry[0], entry[1]
-            if len(lst) != len(snap) or any(a is not b for a, b in zip(lst, snap)):
-                entry[1] = tuple(lst)
-                self._B.refresh_bound(key, lst)
+            obj = entry[0]
+            if self._changed(obj, entry[1]):
+                entry[1] = self._snapshot(obj)
+                self._B.refresh_bound(key, obj)
 
     def _result(self, r):
         if self._bound:
@@ -708,6 +723,8 @@ class LuaSession:
                     v = getattr(obj, pyname)
             if type(v) is list:
                 return ("B", v, id(v))
+            if type(v) is dict:
+                return ("D", v, id(v))
             return self.marshal(v)
         except Exception as e:  # noqa: BLE001
             return self._error(e)
@@ -846,6 +863,18 @@ class LuaSession:
         if isinstance(obj, list):
             return tuple(range(1, len(obj) + 1))
         return tuple(k for k in (d or {}) if isinstance(k, str))
+
+    def _setdict(self, d, nset, *flat):
+        """Lua changed a bound dict: ``nset`` (key, value) pairs to set, then keys removed."""
+        conv = self.to_python
+        for i in range(nset):
+            key = flat[2 * i]
+            d[key.item() if isinstance(key, np.generic) else key] = conv(flat[2 * i + 1])
+        for key in flat[2 * nset:]:
+            d.pop(key, None)
+        entry = self._bound.get(id(d))
+        if entry is not None:
+            entry[1] = dict(d)
 
     def _setlist(self, lst, n, *items):
         conv = self.to_python

@@ -348,3 +348,63 @@ def test_read_only_buffers_are_not_written_through_the_ffi(lua):
     ok, _ = lua.execute("return pcall(function() t[2] = 5 end)")
     assert ok is False or t._a[1] == 5  # an error, or (if the library copied) a real write
     assert a[1] == 1
+
+
+def test_dict_fields_are_live_in_both_directions(lua):
+    b = Box()
+    b.record = {"a": 1, "nested": {"x": 1}}
+    nested = b.record["nested"]
+    lua.set_global("b", b)
+    lua.set_global("python_sets", lambda box: box.record.__setitem__("c", 3))
+    got = lua.execute("""
+        local r = b.record
+        assert(r == b.record, 'one table on every read')
+        r.b = 2; r.a = nil
+        python_sets(b)                  -- a call: Lua's change reaches Python before it
+        return r.c, r.a, b.record.nested.x
+    """)
+    assert got == (3, None, 1)
+    assert b.record == {"nested": {"x": 1}, "b": 2, "c": 3}
+    assert b.record["nested"] is nested  # values Lua did not touch keep their identity
+    lua.execute("b.record.d = 'last'")  # no call after it: synced when the chunk ends
+    assert b.record["d"] == "last"
+    lua.execute("for k in pairs(b.record) do b.record[k] = nil end")
+    assert b.record == {}
+
+
+def test_nngraph_annotations_written_from_lua_reach_the_node(lua):
+    lua.execute("""require 'nngraph'
+        node = nn.Identity()()
+        node.data.annotations.name = 'input'
+        node:annotate({description = 'the data'})
+    """)
+    node = lua.get_global("node")
+    assert node.data.annotations["name"] == "input"
+    assert lua.eval("node.data.annotations.description") == "the data"
+
+
+def test_collected_bound_fields_are_unbound_at_the_next_call(lua):
+    lua.execute("""require 'nn'
+        for i = 1, 3 do
+           local m = nn.Sequential():add(nn.Linear(2, 2))
+           local mods, rec = m.modules, Box().record
+        end
+        for i = 1, 4 do collectgarbage() end
+    """)
+    assert lua.eval("torch.Tensor(2):size(1)") == 2
+    assert lua._bound == {}
+
+
+def test_element_views_made_in_a_callback_do_not_outlive_it(lua):
+    from luatorch import torch
+
+    x = torch.Tensor(3).fill(1)
+
+    def repoint_after(callback):
+        callback()                          # reads x[1] through an FFI view
+        x.set(torch.Tensor(5).fill(7))      # then Python re-points x at another storage
+        return 0
+
+    lua.set_global("x", x)
+    lua.set_global("repoint_after", repoint_after)
+    assert lua.execute("repoint_after(function() return x[1] end); return x[1]") == 7

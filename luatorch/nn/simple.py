@@ -49,6 +49,15 @@ def _size_list(args):
     return [int(v) for v in args]
 
 
+def _put_grad_pair(module, shape1, grad1, shape2, grad2):
+    """The gradInput of a two-input module: its reused pair of tensors, set to the two grads."""
+    if isinstance(module.gradInput, Tensor) or len(module.gradInput) != 2:
+        module.gradInput = [Tensor(), Tensor()]
+    _put(module.gradInput[0], shape1, grad1)
+    _put(module.gradInput[1], shape2, grad2)
+    return module.gradInput
+
+
 # --- Linear family ------------------------------------------------------------------------
 class Linear(Module):
     """y = W x + b, for a vector or a batch of row vectors."""
@@ -288,11 +297,8 @@ class Bilinear(Module):
     def updateGradInput(self, input, gradOutput):
         self._check(input)
         x1, x2, w, go = input[0]._a, input[1]._a, self.weight._a, gradOutput._a
-        if isinstance(self.gradInput, Tensor) or len(self.gradInput) != 2:
-            self.gradInput = [Tensor(), Tensor()]
-        _put(self.gradInput[0], x1.shape, np.einsum("nk,kij,nj->ni", go, w, x2, optimize=True))
-        _put(self.gradInput[1], x2.shape, np.einsum("nk,kij,ni->nj", go, w, x1, optimize=True))
-        return self.gradInput
+        return _put_grad_pair(self, x1.shape, np.einsum("nk,kij,nj->ni", go, w, x2, optimize=True),
+                              x2.shape, np.einsum("nk,kij,ni->nj", go, w, x1, optimize=True))
 
     def accGradParameters(self, input, gradOutput, scale=1):
         scale = 1 if scale is None else scale
@@ -1593,11 +1599,7 @@ class MM(Module):
             gA = np.swapaxes(gA, -1, -2)
         if self.transB:
             gB = np.swapaxes(gB, -1, -2)
-        if isinstance(self.gradInput, Tensor) or len(self.gradInput) != 2:
-            self.gradInput = [Tensor(), Tensor()]
-        _put(self.gradInput[0], input[0]._size, gA)
-        _put(self.gradInput[1], input[1]._size, gB)
-        return self.gradInput
+        return _put_grad_pair(self, input[0]._size, gA, input[1]._size, gB)
 
 
 class MV(Module):
@@ -1630,11 +1632,7 @@ class MV(Module):
         if self.trans:
             gM = np.swapaxes(gM, -1, -2)
         gv = np.matmul(np.swapaxes(M, -1, -2), go[..., None])[..., 0]
-        if isinstance(self.gradInput, Tensor) or len(self.gradInput) != 2:
-            self.gradInput = [Tensor(), Tensor()]
-        _put(self.gradInput[0], input[0]._size, gM)
-        _put(self.gradInput[1], input[1]._size, gv)
-        return self.gradInput
+        return _put_grad_pair(self, input[0]._size, gM, input[1]._size, gv)
 
 
 class DotProduct(Module):
@@ -1657,11 +1655,7 @@ class DotProduct(Module):
     def updateGradInput(self, input, gradOutput):
         a, b = input[0]._a, input[1]._a
         go = gradOutput._a.reshape(a.shape[:-1] + (1,))
-        if isinstance(self.gradInput, Tensor) or len(self.gradInput) != 2:
-            self.gradInput = [Tensor(), Tensor()]
-        _put(self.gradInput[0], a.shape, b * go)
-        _put(self.gradInput[1], b.shape, a * go)
-        return self.gradInput
+        return _put_grad_pair(self, a.shape, b * go, b.shape, a * go)
 
 
 class PairwiseDistance(Module):
@@ -1697,11 +1691,7 @@ class PairwiseDistance(Module):
         safe = np.where(n == 0, 1, n)
         g = np.where(n == 0, 0.0, np.abs(d) ** (p - 1) * np.sign(d) / safe ** (p - 1))
         g = g * gradOutput._a.reshape(d.shape[:-1] + (1,))
-        if isinstance(self.gradInput, Tensor) or len(self.gradInput) != 2:
-            self.gradInput = [Tensor(), Tensor()]
-        _put(self.gradInput[0], d.shape, g)
-        _put(self.gradInput[1], d.shape, -g)
-        return self.gradInput
+        return _put_grad_pair(self, d.shape, g, d.shape, -g)
 
 
 class CosineDistance(Module):
@@ -1736,11 +1726,8 @@ class CosineDistance(Module):
         go = gradOutput._a.reshape(-1)[:, None]
         ga = (b / (na * nb)[:, None] - dot[:, None] * a / (na ** 3 * nb)[:, None]) * go
         gb = (a / (na * nb)[:, None] - dot[:, None] * b / (nb ** 3 * na)[:, None]) * go
-        if isinstance(self.gradInput, Tensor) or len(self.gradInput) != 2:
-            self.gradInput = [Tensor(), Tensor()]
-        _put(self.gradInput[0], input[0]._size, ga.reshape(input[0]._size))
-        _put(self.gradInput[1], input[1]._size, gb.reshape(input[1]._size))
-        return self.gradInput
+        return _put_grad_pair(self, input[0]._size, ga.reshape(input[0]._size),
+                              input[1]._size, gb.reshape(input[1]._size))
 
 
 # --- miscellaneous -----------------------------------------------------------------------------

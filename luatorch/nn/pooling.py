@@ -16,7 +16,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..torch import LongTensor
 from ..torch.classes import typename
 from .module import Module
-from .spatial import as_batch, check_ndim, check_tensor, padded, put, shape_str
+from .spatial import as_batch, check_ndim, check_tensor, padded, put, scatter_grad, shape_str
 
 
 def pooled_size(size, k, d, pad, ceil_mode, dilation=1):
@@ -148,11 +148,7 @@ class SpatialMaxPooling(Module):
         if gradOutput.nElement() != B * C * oH * oW or self.indices.nElement() != B * C * oH * oW:
             raise ValueError(f"{typename(self)}: gradOutput {shape_str(gradOutput)} does not match "
                              f"the output of input {shape_str(input)} (call forward first)")
-        plane = np.arange(B * C).reshape(B * C, 1) * (H * W)
-        where = (self.indices._a.reshape(B * C, oH * oW) - 1) + plane
-        gi = np.bincount(where.reshape(-1), weights=gradOutput._a.reshape(-1), minlength=B * C * H * W)
-        put(self.gradInput, input._size)[...] = gi.reshape(input._size)
-        return self.gradInput
+        return scatter_grad(self.gradInput, input, B * C, self.indices._a - 1, gradOutput)
 
     def empty(self):
         return self.clearState()
@@ -401,11 +397,7 @@ class SpatialAdaptiveMaxPooling(Module):
     def updateGradInput(self, input, gradOutput):
         x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
-        plane = np.arange(B * C).reshape(B * C, 1) * (H * W)
-        where = (self.indices._a.reshape(B * C, -1) - 1) + plane
-        gi = np.bincount(where.reshape(-1), weights=gradOutput._a.reshape(-1), minlength=B * C * H * W)
-        put(self.gradInput, input._size)[...] = gi.reshape(input._size)
-        return self.gradInput
+        return scatter_grad(self.gradInput, input, B * C, self.indices._a - 1, gradOutput)
 
     def clearState(self):
         if getattr(self, "indices", None) is not None:
@@ -556,10 +548,7 @@ class SpatialFractionalMaxPooling(Module):
         if gradOutput.nElement() != self.indices.nElement():
             raise ValueError(f"{typename(self)}: gradOutput {shape_str(gradOutput)} does not match the "
                              f"output {shape_str(self.indices)}")
-        where = self.indices._a.reshape(B * C, -1) - 1 + np.arange(B * C)[:, None] * (H * W)
-        gi = np.bincount(where.reshape(-1), weights=gradOutput._a.reshape(-1), minlength=B * C * H * W)
-        put(self.gradInput, input._size)[...] = gi.reshape(input._size)
-        return self.gradInput
+        return scatter_grad(self.gradInput, input, B * C, self.indices._a - 1, gradOutput)
 
     def empty(self):
         return self.clearState()

@@ -56,6 +56,16 @@ def put(buf, shape):
     return buf._a
 
 
+def scatter_grad(gradInput, input, planes, positions, gradOutput):
+    """Max pooling's backward: gradInput, shaped like input, gets each gradOutput element added
+    at its 0-based flat position (``positions``, one row per plane) within its input plane."""
+    n = input.nElement()
+    where = positions.reshape(planes, -1) + np.arange(planes).reshape(planes, 1) * (n // max(planes, 1))
+    gi = np.bincount(where.reshape(-1), weights=gradOutput._a.reshape(-1), minlength=n)
+    put(gradInput, input._size)[...] = gi.reshape(input._size)
+    return gradInput
+
+
 def laid_out(t, layout, perm):
     """Point tensor ``t`` at a contiguous block of memory shaped ``layout`` and give ``t`` the
     Torch shape ``[layout[p] for p in perm]`` (a transposed view); returns the block as numpy.

@@ -12,7 +12,7 @@ from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
 from .module import Module, reset_uniform
-from .spatial import check_dim_size, check_tensor, put, shape_str
+from .spatial import check_dim_size, check_tensor, put, scatter_grad, shape_str
 
 
 def _frames(module, input, kW, dW, frame_size=None, feat_first=False):
@@ -144,10 +144,7 @@ class TemporalMaxPooling(Module):
         check_dim_size(self, gradOutput, d, d - 2, oT, "gradOutput")
         check_dim_size(self, gradOutput, d, d - 1, F, "gradOutput")
         frame = self.indices._a.reshape(B, oT, F) + (np.arange(oT) * self.dW)[:, None]
-        flat = (np.arange(B)[:, None, None] * T + frame) * F + np.arange(F)
-        gi = np.bincount(flat.reshape(-1), weights=gradOutput._a.reshape(-1), minlength=B * T * F)
-        put(self.gradInput, input._size)[...] = gi.reshape(input._size)
-        return self.gradInput
+        return scatter_grad(self.gradInput, input, B, frame * F + np.arange(F), gradOutput)
 
     def empty(self):
         return self.clearState()

@@ -23,6 +23,7 @@ from .spatial import (
     check_tensor,
     padded,
     put,
+    scatter_grad,
     shape_str,
 )
 
@@ -378,11 +379,7 @@ class VolumetricMaxPooling(_VolumetricPooling):
         if gradOutput.nElement() != B * C * n or self.indices.nElement() != B * C * n:
             raise ValueError(f"{typename(self)}: gradOutput {shape_str(gradOutput)} does not match the "
                              f"output of input {shape_str(input)} (call forward first)")
-        pos = self._input_positions(o, (T, H, W)).reshape(B * C, n)
-        where = pos + np.arange(B * C)[:, None] * (T * H * W)
-        gi = np.bincount(where.reshape(-1), weights=gradOutput._a.reshape(-1), minlength=B * C * T * H * W)
-        put(self.gradInput, input._size)[...] = gi.reshape(input._size)
-        return self.gradInput
+        return scatter_grad(self.gradInput, input, B * C, self._input_positions(o, (T, H, W)), gradOutput)
 
     def clearState(self):
         if getattr(self, "indices", None) is not None:

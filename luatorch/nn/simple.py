@@ -811,7 +811,24 @@ class LookupTable(Module):
 
 
 # --- shape layers --------------------------------------------------------------------------
-class Reshape(Module):
+class _InputView(Module):
+    """Reshape / View / Squeeze / Unsqueeze: the output is a view of the (contiguous) input, so
+    gradInput is gradOutput viewed back at the input's size."""
+
+    def updateGradInput(self, input, gradOutput):
+        self.gradInput.set(gradOutput.contiguous().view(input._size))
+        return self.gradInput
+
+
+class _BatchAwareView(_InputView):
+    """An _InputView whose ``numInputDims`` tells a batch dimension apart."""
+
+    def setNumInputDims(self, numInputDims):
+        self.numInputDims = numInputDims
+        return self
+
+
+class Reshape(_InputView):
     """Reshapes to the given sizes (keeping the batch dimension in batch mode)."""
 
     __typename__ = "nn.Reshape"
@@ -847,16 +864,11 @@ class Reshape(Module):
             self.output.set(x.view((x.size(1),) + self._sizes()))
         return self.output
 
-    def updateGradInput(self, input, gradOutput):
-        g = gradOutput if gradOutput.isContiguous() else gradOutput.contiguous()
-        self.gradInput.set(g.view(input._size))
-        return self.gradInput
-
     def __tostring__(self):
         return f"{typename(self)}({'x'.join(str(s) for s in self._sizes())})"
 
 
-class View(Module):
+class View(_BatchAwareView):
     """A view of the input with the given sizes (one may be -1); a leading batch dimension is
     kept when the input has more elements or dimensions than the view (see setNumInputDims)."""
 
@@ -875,10 +887,6 @@ class View(Module):
         for s in sizes:
             if s != -1:
                 self.numElements *= s
-        return self
-
-    def setNumInputDims(self, numInputDims):
-        self.numInputDims = numInputDims
         return self
 
     def _batchsize(self, input):
@@ -911,11 +919,6 @@ class View(Module):
         except ValueError as e:
             raise ValueError(f"{self}: cannot view input of size {_sz(input._size)} as {_sz(sizes)}: {e}") from None
         return self.output
-
-    def updateGradInput(self, input, gradOutput):
-        g = gradOutput if gradOutput.isContiguous() else gradOutput.contiguous()
-        self.gradInput.set(g.view(input._size))
-        return self.gradInput
 
     def __tostring__(self):
         return f"{typename(self)}({', '.join(str(int(v)) for v in self.size.data)})"
@@ -1026,7 +1029,7 @@ class Index(Module):
         return self.gradInput
 
 
-class Squeeze(Module):
+class Squeeze(_BatchAwareView):
     """Removes singleton dimensions (all, or only ``dim``); numInputDims keeps batch size 1."""
 
     __typename__ = "nn.Squeeze"
@@ -1036,10 +1039,6 @@ class Squeeze(Module):
         self.dim = dim
         if numInputDims is not None:
             self.numInputDims = numInputDims
-
-    def setNumInputDims(self, numInputDims):
-        self.numInputDims = numInputDims
-        return self
 
     def updateOutput(self, input):
         dim = self.dim
@@ -1063,12 +1062,8 @@ class Squeeze(Module):
         self.output.set(input.contiguous().view(new))
         return self.output
 
-    def updateGradInput(self, input, gradOutput):
-        self.gradInput.set(gradOutput.contiguous().view(input._size))
-        return self.gradInput
 
-
-class Unsqueeze(Module):
+class Unsqueeze(_BatchAwareView):
     """Inserts a singleton dimension at ``pos`` (shifted by one in batch mode)."""
 
     __typename__ = "nn.Unsqueeze"
@@ -1078,10 +1073,6 @@ class Unsqueeze(Module):
         self.pos = pos
         if numInputDims is not None:
             self.numInputDims = numInputDims
-
-    def setNumInputDims(self, numInputDims):
-        self.numInputDims = numInputDims
-        return self
 
     def updateOutput(self, input):
         pos = self.pos
@@ -1093,10 +1084,6 @@ class Unsqueeze(Module):
         shape = input._size[: pos - 1] + (1,) + input._size[pos - 1:]
         self.output.set(input.contiguous().view(shape))
         return self.output
-
-    def updateGradInput(self, input, gradOutput):
-        self.gradInput.set(gradOutput.contiguous().view(input._size))
-        return self.gradInput
 
 
 class Transpose(Module):

@@ -68,3 +68,21 @@ def test_logistic_regression_writes_a_loss_curve(tmp_path):
     losses = [float(v) for v in log_lines[1:]]
     assert log_lines[0] == "loss" and len(losses) == 50
     assert losses[-1] < losses[0] / 3  # the loss falls
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_committed_translation_is_up_to_date(name):
+    from translator import translate
+
+    lua = EXAMPLES / f"{name}.lua"
+    committed = (EXAMPLES / f"{name}.py").read_text()
+    assert translate(lua.read_text(), str(lua)).code == committed, (
+        f"examples/lecture/{name}.py is stale: run `luatorch translate {lua.relative_to(REPO)} "
+        f"-o examples/lecture/{name}.py`")
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_translation_under_python(name, tmp_path):
+    out = run([sys.executable, str(EXAMPLES / f"{name}.py")], tmp_path)
+    expected = (EXPECTED / f"{name}.out").read_text()
+    assert same_output(expected, out), f"{name}.py printed:\n{out}"

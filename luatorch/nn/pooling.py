@@ -15,8 +15,17 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..torch import LongTensor
 from ..torch.classes import typename
+from . import utils
 from .module import Module
-from .spatial import as_batch, check_ndim, check_tensor, padded, put, scatter_grad, shape_str
+from .spatial import (
+    as_batch,
+    check_ndim,
+    check_tensor,
+    padded,
+    put,
+    scatter_grad,
+    shape_str,
+)
 
 
 def pooled_size(size, k, d, pad, ceil_mode, dilation=1):
@@ -154,8 +163,7 @@ class SpatialMaxPooling(Module):
         return self.clearState()
 
     def clearState(self):
-        if getattr(self, "indices", None) is not None:
-            self.indices.set()
+        utils.clear(self, "indices")
         return Module.clearState(self)
 
     def __tostring__(self):
@@ -400,8 +408,7 @@ class SpatialAdaptiveMaxPooling(Module):
         return scatter_grad(self.gradInput, input, B * C, self.indices._a - 1, gradOutput)
 
     def clearState(self):
-        if getattr(self, "indices", None) is not None:
-            self.indices.set()
+        utils.clear(self, "indices")
         return Module.clearState(self)
 
 
@@ -554,10 +561,7 @@ class SpatialFractionalMaxPooling(Module):
         return self.clearState()
 
     def clearState(self):
-        if getattr(self, "indices", None) is not None:
-            self.indices.set()
-        if self.randomSamples is not None:
-            self.randomSamples.set()
+        utils.clear(self, "indices", "randomSamples")
         return Module.clearState(self)
 
     def __tostring__(self):

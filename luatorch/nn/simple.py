@@ -16,7 +16,8 @@ import numpy as np
 from ..torch import IntTensor, LongTensor, Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
-from .module import Module, _bernoulli, _normal, resize, reset_uniform
+from . import utils
+from .module import Module, _bernoulli, _normal, reset_uniform, resize
 
 
 def _sz(shape):
@@ -56,6 +57,11 @@ def _put_grad_pair(module, shape1, grad1, shape2, grad2):
     _put(module.gradInput[0], shape1, grad1)
     _put(module.gradInput[1], shape2, grad2)
     return module.gradInput
+
+
+def _without_bias(module):
+    """The tail Torch7 prints after a layer whose bias was removed (noBias / bias=false)."""
+    return "" if getattr(module, "bias", None) is not None else " without bias"
 
 
 # --- Linear family ------------------------------------------------------------------------
@@ -145,15 +151,11 @@ class Linear(Module):
             bias._a[...] += gb
 
     def clearState(self):
-        if getattr(self, "addBuffer", None) is not None:
-            self.addBuffer.set()
+        utils.clear(self, "addBuffer")
         return Module.clearState(self)
 
     def __tostring__(self):
-        s = f"{typename(self)}({self.weight.size(2)} -> {self.weight.size(1)})"
-        if getattr(self, "bias", None) is None:
-            s += " without bias"
-        return s
+        return f"{typename(self)}({self.weight.size(2)} -> {self.weight.size(1)}){_without_bias(self)}"
 
 
 class PartialLinear(Module):
@@ -247,10 +249,7 @@ class PartialLinear(Module):
             self.bias._a[...] -= learningRate * self.gradBias._a
 
     def __tostring__(self):
-        s = f"{typename(self)}({self.inputsize} -> {self.outputsize})"
-        if getattr(self, "bias", None) is None:
-            s += " without bias"
-        return s
+        return f"{typename(self)}({self.inputsize} -> {self.outputsize}){_without_bias(self)}"
 
 
 class Bilinear(Module):
@@ -308,10 +307,8 @@ class Bilinear(Module):
             self.gradBias._a[...] += scale * go.sum(0)
 
     def __tostring__(self):
-        s = f"{typename(self)}({self.weight.size(2)}x{self.weight.size(3)} -> {self.weight.size(1)})"
-        if getattr(self, "bias", None) is None:
-            s += " without bias"
-        return s
+        w = self.weight
+        return f"{typename(self)}({w.size(2)}x{w.size(3)} -> {w.size(1)}){_without_bias(self)}"
 
 
 class Identity(Module):
@@ -1532,8 +1529,7 @@ class Max(Module):
         return self.gradInput
 
     def clearState(self):
-        if getattr(self, "_indices", None) is not None:
-            self._indices.set()
+        utils.clear(self, "_indices")
         return Module.clearState(self)
 
 
@@ -1848,8 +1844,7 @@ class Dropout(Module):
         return self.gradInput
 
     def clearState(self):
-        if self.noise is not None:
-            self.noise.set()
+        utils.clear(self, "noise")
         return Module.clearState(self)
 
     def __tostring__(self):

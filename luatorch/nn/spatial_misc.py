@@ -520,8 +520,7 @@ class SpatialDropout(Module):
         self.p = p
 
     def clearState(self):
-        if getattr(self, "noise", None) is not None:
-            self.noise.set()
+        utils.clear(self, "noise")
         return Module.clearState(self)
 
     def __tostring__(self):

@@ -150,8 +150,7 @@ class TemporalMaxPooling(Module):
         return self.clearState()
 
     def clearState(self):
-        if getattr(self, "indices", None) is not None:
-            self.indices.set()
+        utils.clear(self, "indices")
         return Module.clearState(self)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..torch import Tensor
 from ..torch.classes import typename
+from . import utils
 from .module import Module, _uniform, resize
 
 
@@ -389,8 +390,7 @@ class RReLU(Module):
         return self.gradInput
 
     def clearState(self):
-        if self.noise is not None:
-            self.noise.set()
+        utils.clear(self, "noise")
         return Module.clearState(self)
 
     def __tostring__(self):

@@ -382,8 +382,7 @@ class VolumetricMaxPooling(_VolumetricPooling):
         return scatter_grad(self.gradInput, input, B * C, self._input_positions(o, (T, H, W)), gradOutput)
 
     def clearState(self):
-        if getattr(self, "indices", None) is not None:
-            self.indices.set()
+        utils.clear(self, "indices")
         return Module.clearState(self)
 
 

@@ -53,6 +53,8 @@ _TOKEN = re.compile(rb"[ \t\n\r\x0b\x0c]*([^ \t\n\r\x0b\x0c]+)")
 # and its C strings end at a 0 byte
 _MEMORY_TOKEN = re.compile(rb"[ \t\n\r\x0b\x0c:;]*([^ \t\n\r\x0b\x0c:;\x00]+)")
 _MEMORY_SEPARATORS = bytes.maketrans(b":;", b"  ")
+# arrays of at least this many Floats/Doubles are formatted vectorised (below: number by number)
+_VECTOR_FORMAT_MIN = 64
 _CHUNK = 1 << 24  # largest single read from a stream of unknown length (no huge allocation)
 
 
@@ -600,6 +602,14 @@ class File(TorchObject):
             text = arr.astype(dtype, copy=False).tobytes()
             if self._auto_spacing:
                 text += b"\n"
+        elif dtype.kind == "f" and n >= _VECTOR_FORMAT_MIN:
+            # %.17g / %.9g of all numbers at once (ascii_format.py), the same bytes as below
+            from .ascii_format import format_g
+
+            values = arr.astype(dtype, copy=False)
+            text = format_g(values, 17 if fmt == "%.17g" else 9, b" " if self._auto_spacing else b"")
+            if self._auto_spacing:
+                text = text[:-1] + b"\n"
         else:
             values = arr.astype(dtype, copy=False)
             values = values.astype(np.float64).tolist() if dtype.kind == "f" else values.tolist()

@@ -25,6 +25,7 @@ from .containers import (
 )
 from .convert import Convert
 from .criterion import Criterion
+from .layer_normalization import LayerNormalization
 from .criterions import (
     AbsCriterion,
     BCECriterion,

@@ -55,21 +55,9 @@ def windows2d(xp, kH, kW, dH, dW, oH, oW, dilH=1, dilW=1):
                       writeable=False)
 
 
-class SpatialMaxPooling(Module):
-    """Max over kW x kH windows with stride (dW, dH) (default: the kernel size), padding
-    (padW, padH); ``ceil()`` rounds the output size up. Keeps the argmax in ``indices``."""
-
-    __typename__ = "nn.SpatialMaxPooling"
-
-    def __init__(self, kW, kH, dW=None, dH=None, padW=0, padH=0):
-        super().__init__()
-        self.kW, self.kH = kW, kH
-        self.dW = kW if dW is None else dW
-        self.dH = kH if dH is None else dH
-        self.padW = 0 if padW is None else padW
-        self.padH = 0 if padH is None else padH
-        self.ceil_mode = False
-        self.indices = LongTensor()
+class _SpatialWindows(Module):
+    """SpatialMaxPooling / SpatialAveragePooling: kW x kH windows, stride (dW, dH), padding
+    (padW, padH), output size rounded down or (``ceil()``) up."""
 
     def ceil(self):
         self.ceil_mode = True
@@ -83,6 +71,7 @@ class SpatialMaxPooling(Module):
         return 1, 1
 
     def _geometry(self, input):
+        """Checks as THNN's shapeCheck does; returns (H, W, oH, oW)."""
         name = typename(self)
         _fill_old_fields(self)
         if self.kW <= 0 or self.kH <= 0:
@@ -101,10 +90,36 @@ class SpatialMaxPooling(Module):
         if oH < 1 or oW < 1:
             raise ValueError(f"{name}: Given input size: ({C}x{H}x{W}). Calculated output size: "
                              f"({C}x{oH}x{oW}). Output size is too small")
-        return oH, oW
+        return H, W, oH, oW
+
+    def _window_text(self):
+        s = f"{typename(self)}({self.kW}x{self.kH}, {self.dW},{self.dH}"
+        if self.padW != 0 or self.padH != 0:
+            s += f", {self.padW},{self.padH}"
+        return s
+
+    def __tostring__(self):
+        return self._window_text() + ")"
+
+
+class SpatialMaxPooling(_SpatialWindows):
+    """Max over kW x kH windows with stride (dW, dH) (default: the kernel size), padding
+    (padW, padH); ``ceil()`` rounds the output size up. Keeps the argmax in ``indices``."""
+
+    __typename__ = "nn.SpatialMaxPooling"
+
+    def __init__(self, kW, kH, dW=None, dH=None, padW=0, padH=0):
+        super().__init__()
+        self.kW, self.kH = kW, kH
+        self.dW = kW if dW is None else dW
+        self.dH = kH if dH is None else dH
+        self.padW = 0 if padW is None else padW
+        self.padH = 0 if padH is None else padH
+        self.ceil_mode = False
+        self.indices = LongTensor()
 
     def updateOutput(self, input):
-        oH, oW = self._geometry(input)
+        _, _, oH, oW = self._geometry(input)
         if getattr(self, "indices", None) is None:
             self.indices = LongTensor()
         x, _ = as_batch(input, 4)
@@ -150,7 +165,7 @@ class SpatialMaxPooling(Module):
         return self.output
 
     def updateGradInput(self, input, gradOutput):
-        oH, oW = self._geometry(input)
+        _, _, oH, oW = self._geometry(input)
         check_tensor(self, gradOutput, "gradOutput")
         x, _ = as_batch(input, 4)
         B, C, H, W = x.shape
@@ -165,12 +180,6 @@ class SpatialMaxPooling(Module):
     def clearState(self):
         utils.clear(self, "indices")
         return Module.clearState(self)
-
-    def __tostring__(self):
-        s = f"{typename(self)}({self.kW}x{self.kH}, {self.dW},{self.dH}"
-        if self.padW != 0 or self.padH != 0:
-            s += f", {self.padW},{self.padH}"
-        return s + ")"
 
 
 class SpatialDilatedMaxPooling(SpatialMaxPooling):
@@ -190,13 +199,10 @@ class SpatialDilatedMaxPooling(SpatialMaxPooling):
         return self.dilationH, self.dilationW
 
     def __tostring__(self):
-        s = f"{typename(self)}({self.kW}x{self.kH}, {self.dW},{self.dH}"
-        if self.padW != 0 or self.padH != 0:
-            s += f", {self.padW},{self.padH}"
-        return s + f", {self.dilationW},{self.dilationH})"
+        return self._window_text() + f", {self.dilationW},{self.dilationH})"
 
 
-class SpatialAveragePooling(Module):
+class SpatialAveragePooling(_SpatialWindows):
     """Mean over kW x kH windows, stride (dW, dH) (default 1), zero padding (padW, padH);
     ``ceil()`` rounds the output size up; ``setCountExcludePad()`` divides by the number of
     input cells in the window instead of the window size."""
@@ -214,14 +220,6 @@ class SpatialAveragePooling(Module):
         self.count_include_pad = True
         self.divide = True
 
-    def ceil(self):
-        self.ceil_mode = True
-        return self
-
-    def floor(self):
-        self.ceil_mode = False
-        return self
-
     def setCountIncludePad(self):
         self.count_include_pad = True
         return self
@@ -229,26 +227,6 @@ class SpatialAveragePooling(Module):
     def setCountExcludePad(self):
         self.count_include_pad = False
         return self
-
-    def _geometry(self, input):
-        name = typename(self)
-        _fill_old_fields(self)
-        if self.kW <= 0 or self.kH <= 0:
-            raise ValueError(f"{name}: kernel size should be greater than zero, but got kH: {self.kH} kW: {self.kW}")
-        if self.dW <= 0 or self.dH <= 0:
-            raise ValueError(f"{name}: stride should be greater than zero, but got dH: {self.dH} dW: {self.dW}")
-        check_ndim(self, input, (3, 4), "non-empty 3D or 4D input tensor")
-        if self.padW * 2 > self.kW or self.padH * 2 > self.kH:
-            raise ValueError(f"{name}: pad should be smaller than half of kernel size, but got padW = "
-                             f"{self.padW}, padH = {self.padH}, kW = {self.kW}, kH = {self.kH}")
-        C, H, W = input._size[-3:]
-        ceil_mode = bool(getattr(self, "ceil_mode", False))
-        oH = pooled_size(H, self.kH, self.dH, self.padH, ceil_mode)
-        oW = pooled_size(W, self.kW, self.dW, self.padW, ceil_mode)
-        if oH < 1 or oW < 1:
-            raise ValueError(f"{name}: Given input size: ({C}x{H}x{W}). Calculated output size: "
-                             f"({C}x{oH}x{oW}). Output size is too small")
-        return H, W, oH, oW
 
     def _divisor(self, H, W, oH, oW):
         """(oH, oW) window sizes THNN divides by. (Torch7 multiplies the result back by kW*kH
@@ -304,12 +282,6 @@ class SpatialAveragePooling(Module):
         gi = put(self.gradInput, input._size).reshape(B, C, H, W)
         gi[...] = acc[:, :, self.padH:self.padH + H, self.padW:self.padW + W]
         return self.gradInput
-
-    def __tostring__(self):
-        s = f"{typename(self)}({self.kW}x{self.kH}, {self.dW},{self.dH}"
-        if self.padW != 0 or self.padH != 0:
-            s += f", {self.padW},{self.padH}"
-        return s + ")"
 
 
 class SpatialMaxUnpooling(Module):

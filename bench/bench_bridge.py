@@ -7,6 +7,12 @@ Then the resident size of a training loop driven from Lua (forward, backward, op
 a Lua feval) over many iterations.
 
 usage: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/bench_bridge.py [--iterations N]
+           [--baseline-glue DIR]
+
+--baseline-glue DIR times the same operations in the same run with the Lua glue (bridge.lua,
+prelude.lua) from DIR as well, e.g. an earlier commit's:
+    mkdir /tmp/old && git show REV:lua/bridge.lua > /tmp/old/bridge.lua
+    && git show REV:lua/prelude.lua > /tmp/old/prelude.lua
 """
 
 import argparse
@@ -14,11 +20,13 @@ import io
 import os
 import resource
 import time
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from luatorch.lua import LuaSession
+from luatorch.lua import session as session_module
 
 TIMING = r"""
 -- each measured loop is its own top-level function, timed best of 5
@@ -52,12 +60,14 @@ local function tensor2_read(n)
    local s = 0; for k = 1, n do s = s + w[k % 10 + 1][k % 7 + 1] end return s
 end
 local function tensor2_write(n) for k = 1, n do w[k % 10 + 1][k % 7 + 1] = k end end
+local function table2_write(n) for k = 1, n do tab2[k % 10 + 1][k % 7 + 1] = k end end
 add('plain Lua table read tab[i]', best(table_read, 1e6))
 add('plain Lua table write tab[i]=v', best(table_write, 1e6))
 add('tensor read x[i] (1-D)', best(tensor_read, 1e6))
 add('tensor write x[i]=v (1-D)', best(tensor_write, 1e6))
 add('plain Lua table read tab[i][j]', best(table2_read, 1e6))
 add('tensor read w[i][j] (2-D)', best(tensor2_read, 1e6))
+add('plain Lua table write tab[i][j]=v', best(table2_write, 1e6))
 add('tensor write w[i][j]=v (2-D)', best(tensor2_write, 1e6))
 
 local function lua_f(a) return a end
@@ -112,23 +122,43 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iterations", type=int, default=100_000,
                     help="training-loop iterations for the memory check")
+    ap.add_argument("--baseline-glue", metavar="DIR",
+                    help="also time the Lua glue in DIR (bridge.lua, prelude.lua), same run")
     args = ap.parse_args()
-    s = LuaSession(stdout=io.StringIO())
-    results = s.execute(TIMING)
-    ns = {name: value for name, value in results}
-    print(f"{'operation':40s} {'ns/op':>10s}")
-    for name, value in results:
-        print(f"{name:40s} {value:10.1f}")
-    base_call = ns["plain Lua function call"]
+    columns = [("this tree", None)]
+    if args.baseline_glue:
+        columns.insert(0, ("baseline", Path(args.baseline_glue)))
+    tables = []
+    for _, glue in columns:
+        original = session_module.glue_dir
+        if glue is not None:
+            session_module.glue_dir = lambda glue=glue: glue
+        try:
+            s = LuaSession(stdout=io.StringIO())
+            results = s.execute(TIMING)
+        finally:
+            session_module.glue_dir = original
+        tables.append(dict(results))
+    names = [name for name, _ in results]
+    print(f"{'operation (ns/op)':40s}" + "".join(f" {label:>10s}" for label, _ in columns))
+    for name in names:
+        print(f"{name:40s}" + "".join(f" {t[name]:10.1f}" for t in tables))
+    ratios = [
+        ("Lua->Python method call / plain Lua call", "Lua->Python method x:size(1)",
+         "plain Lua function call"),
+        ("x[i] read  / Lua table read", "tensor read x[i] (1-D)", "plain Lua table read tab[i]"),
+        ("x[i] write / Lua table write", "tensor write x[i]=v (1-D)",
+         "plain Lua table write tab[i]=v"),
+        ("w[i][j] read / Lua table-of-tables read", "tensor read w[i][j] (2-D)",
+         "plain Lua table read tab[i][j]"),
+        ("w[i][j] write / Lua table-of-tables write", "tensor write w[i][j]=v (2-D)",
+         "plain Lua table write tab[i][j]=v"),
+    ]
     print("\nratios (measured in the same run):")
-    print(f"  Lua->Python method call / plain Lua call  {ns['Lua->Python method x:size(1)'] / base_call:8.1f}x")
-    print(f"  x[i] read  / Lua table read               "
-          f"{ns['tensor read x[i] (1-D)'] / ns['plain Lua table read tab[i]']:8.2f}x")
-    print(f"  x[i] write / Lua table write              "
-          f"{ns['tensor write x[i]=v (1-D)'] / ns['plain Lua table write tab[i]=v']:8.2f}x")
-    print(f"  w[i][j] read / Lua table-of-tables read   "
-          f"{ns['tensor read w[i][j] (2-D)'] / ns['plain Lua table read tab[i][j]']:8.2f}x")
+    for label, num, den in ratios:
+        print(f"  {label:42s}" + "".join(f" {t[num] / t[den]:9.2f}x" for t in tables))
 
+    s = LuaSession(stdout=io.StringIO())
     s.execute(TRAINING)
     train = s.eval("train")
     chunk = max(1, args.iterations // 10)

@@ -591,11 +591,91 @@ local function refresh_view(p, v)
    if addr == nil then views[p] = false; return nil end
    v = v or {}
    v.ptr = ffi.cast(ctypes[ctype], addr)
-   v.off, v.nd, v.keep, v.epoch = offset, nd, keep, epoch
+   v.ctype, v.off, v.nd, v.keep, v.epoch = ctype, offset, nd, keep, epoch
    v.n, v.st, v.n2, v.st2, v.n3, v.st3 = n, st, n2, st2, n3, st3
    v.subs = nil
    views[p] = v
    return v
+end
+
+-- Rows of matrices (w[i] of a 2-D tensor) are FFI structs rather than userdata proxies: a
+-- struct's fields are read inside the JIT-compiled loop without any table lookup, which makes
+-- w[i][j] cost about what a Lua table-of-tables read costs (a userdata row needs a lookup of
+-- its view on every access, four times slower). A row is a lazy sub-tensor like the others
+-- (its Python tensor is made when it is used as a tensor, and from then on the struct is that
+-- tensor's proxy); `row_info[row]` holds the class metatable its other operations go to and
+-- the buffer its pointer points into. The field names are prefixed so that they cannot hide
+-- a tensor's own methods and fields.
+local row_types = {}                                  -- C element type -> row struct ctype
+local row_info = setmetatable({}, {__mode = 'k'})     -- row -> {mt = class metatable, keep}
+local row_mt = {}
+local C_NAMES = {double = 'double', float = 'float', int64 = 'int64_t', int32 = 'int32_t',
+                 int16 = 'int16_t', int8 = 'int8_t', uint8 = 'uint8_t'}
+
+local function row_type(ctype)
+   local rt = row_types[ctype]
+   if rt == nil then
+      local name = 'luatorch_row_' .. ctype
+      ffi.cdef('typedef struct { ' .. C_NAMES[ctype] .. ' *lt_ptr; double lt_off, lt_nd, lt_n, '
+               .. 'lt_st, lt_epoch; } ' .. name .. ';')
+      rt = ffi.metatype(name, row_mt)
+      row_types[ctype] = rt
+   end
+   return rt
+end
+
+-- After Python ran, find the row's elements again from its Python tensor (made now if the
+-- row was still lazy). A tensor that FFI cannot reach keeps lt_nd = 0: the class paths serve it.
+local function row_refresh(r)
+   local info = row_info[r]
+   local addr, ctype, offset, nd, keep, n, st = py.ffiinfo(handles[r])
+   r.lt_epoch = epoch
+   if addr == nil or ctype ~= info.ctype then
+      r.lt_nd = 0
+      info.keep = nil
+      return
+   end
+   r.lt_ptr = ffi.cast(ctypes[ctype], addr)
+   r.lt_off, r.lt_nd, r.lt_n, r.lt_st = offset, nd, n, st
+   info.keep = keep
+end
+
+row_mt.__index = function(r, k)
+   if type(k) == 'number' and r.lt_epoch == epoch and r.lt_nd == 1 and k >= 1 and k <= r.lt_n
+      and k == floor(k) then
+      return tonumber(r.lt_ptr[r.lt_off + (k - 1) * r.lt_st])
+   end
+   if type(k) == 'number' and r.lt_epoch ~= epoch then
+      row_refresh(r)
+      if r.lt_nd == 1 and k >= 1 and k <= r.lt_n and k == floor(k) then
+         return tonumber(r.lt_ptr[r.lt_off + (k - 1) * r.lt_st])
+      end
+   end
+   return row_info[r].mt.__index(r, k)
+end
+
+row_mt.__newindex = function(r, k, x)
+   if type(k) == 'number' and type(x) == 'number' then
+      if r.lt_epoch ~= epoch then row_refresh(r) end
+      if r.lt_nd == 1 and k >= 1 and k <= r.lt_n and k == floor(k) then
+         r.lt_ptr[r.lt_off + (k - 1) * r.lt_st] = x
+         return
+      end
+   end
+   return row_info[r].mt.__newindex(r, k, x)
+end
+
+-- everything else is the tensor class's own metamethod
+for _, name in ipairs({'__add', '__sub', '__mul', '__div', '__mod', '__pow'}) do
+   row_mt[name] = function(a, b)
+      local info = row_info[a] or row_info[b]
+      return info.mt[name](a, b)
+   end
+end
+for _, name in ipairs({'__unm', '__len', '__tostring', '__call'}) do
+   row_mt[name] = function(r, ...)
+      return row_info[r].mt[name](r, ...)
+   end
 end
 
 -- t[k] of a 2-D or 3-D tensor: a proxy whose elements are read through the parent's view;
@@ -612,10 +692,18 @@ local function lazy_sub(p, v, k)
       local sub = sc[k]
       if sub ~= nil then return sub end
    end
-   local sub = newproxy(p)
    local off = v.off + (k - 1) * v.st
+   if v.nd == 2 then
+      local row = row_type(v.ctype)(nil, off, 1, v.n2, v.st2, epoch)
+      row.lt_ptr = v.ptr
+      row_info[row] = {mt = getmetatable(p), ctype = v.ctype}
+      lazy[row] = {parent = p, k = k, cache = sc, off = off, nd = 1, n = v.n2, st = v.st2}
+      sc[k] = row
+      return row
+   end
+   local sub = newproxy(p)
    -- one table is both the recipe (parent, k) and the element view of the sub-tensor
-   local l = {parent = p, k = k, cache = sc, ptr = v.ptr, off = off, nd = v.nd - 1,
+   local l = {parent = p, k = k, cache = sc, ptr = v.ptr, ctype = v.ctype, off = off, nd = v.nd - 1,
               keep = v.keep, epoch = epoch, n = v.n2, st = v.st2, n2 = v.n3, st2 = v.st3}
    lazy[sub] = l
    views[sub] = l
@@ -888,6 +976,7 @@ function B.ipairs(t)
 end
 
 function B.is_proxy(x) return rawget(handles, x) ~= nil or lazy[x] ~= nil end
+function B.is_row(x) return row_info[x] ~= nil end
 function B.kind(x)
    if lazy[x] ~= nil then return 'tensor' end
    return kinds[x]

@@ -571,4 +571,15 @@ end
 
 _G.arg = {[0] = argv0}
 
+-- Rows of matrices are FFI structs for speed (bridge.lua); Lua code sees them as the userdata
+-- that Torch7's tensors are.
+do
+   local raw_type, is_row = type, B.is_row
+   function _G.type(x)
+      local t = raw_type(x)
+      if t == 'cdata' and is_row(x) then return 'userdata' end
+      return t
+   end
+end
+
 return P

@@ -48,7 +48,43 @@ def _crop(acc, pad, size):
     return acc[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pad, size))]
 
 
-class VolumetricConvolution(Module):
+class _Volumetric3d(Module):
+    """VolumetricConvolution / VolumetricFullConvolution: the bias switch, Torch7's reset (fan-in
+    kT*kW*kH*nInputPlane), the buffers clearState empties and the printed geometry."""
+
+    _buffers = ("finput", "fgradInput", "_input", "_gradOutput")
+
+    def noBias(self):
+        self.bias = None
+        self.gradBias = None
+        return self
+
+    def reset(self, stdv=None):
+        fan_in = self.kT * self.kW * self.kH * self.nInputPlane
+        reset_uniform(stdv, fan_in, self.weight, getattr(self, "bias", None))
+        return self
+
+    def clearState(self):
+        utils.clear(self, *self._buffers)
+        return Module.clearState(self)
+
+    def _adjustments(self):
+        return ()
+
+    def __tostring__(self):
+        adj = self._adjustments()
+        s = f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kT}x{self.kW}x{self.kH}"
+        pad = any((self.padT, self.padW, self.padH) + adj)
+        if self.dT != 1 or self.dW != 1 or self.dH != 1 or pad:
+            s += f", {self.dT},{self.dW},{self.dH}"
+        if pad:
+            s += f", {self.padT},{self.padW},{self.padH}"
+        if any(adj):
+            s += ", " + ",".join(str(a) for a in adj)
+        return s + ")"
+
+
+class VolumetricConvolution(_Volumetric3d):
     """3-D convolution: nOutputPlane kernels of nInputPlane x kT x kH x kW, stride (dT, dW, dH),
     zero padding (padT, padW, padH)."""
 
@@ -69,15 +105,6 @@ class VolumetricConvolution(Module):
         self.gradWeight = Tensor(nOutputPlane, nInputPlane, kT, kH, kW)
         self.gradBias = Tensor(nOutputPlane)
         self.reset()
-
-    def noBias(self):
-        self.bias = None
-        self.gradBias = None
-        return self
-
-    def reset(self, stdv=None):
-        reset_uniform(stdv, self.kT * self.kW * self.kH * self.nInputPlane, self.weight, getattr(self, "bias", None))
-        return self
 
     def _k(self):
         return (self.kT, self.kH, self.kW), (self.dT, self.dH, self.dW), (self.padT, self.padH, self.padW)
@@ -139,25 +166,14 @@ class VolumetricConvolution(Module):
         if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
             self.gradBias._a[...] += scale * g.sum(axis=1)
 
-    def clearState(self):
-        utils.clear(self, "finput", "fgradInput", "_input", "_gradOutput")
-        return Module.clearState(self)
-
-    def __tostring__(self):
-        s = f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kT}x{self.kW}x{self.kH}"
-        pad = self.padT != 0 or self.padW != 0 or self.padH != 0
-        if self.dT != 1 or self.dW != 1 or self.dH != 1 or pad:
-            s += f", {self.dT},{self.dW},{self.dH}"
-        if pad:
-            s += f", {self.padT},{self.padW},{self.padH}"
-        return s + ")"
 
 
-class VolumetricFullConvolution(Module):
+class VolumetricFullConvolution(_Volumetric3d):
     """Transposed 3-D convolution (weight nInputPlane x nOutputPlane x kT x kH x kW); output
     (T - 1)*dT - 2*padT + kT + adjT per dimension."""
 
     __typename__ = "nn.VolumetricFullConvolution"
+    _buffers = _Volumetric3d._buffers + ("ones",)
 
     def __init__(self, nInputPlane, nOutputPlane, kT, kW, kH, dT=1, dW=1, dH=1, padT=0, padW=0, padH=0,
                  adjT=0, adjW=0, adjH=0):
@@ -184,15 +200,6 @@ class VolumetricFullConvolution(Module):
         self.finput = Tensor()
         self.fgradInput = Tensor()
         self.reset()
-
-    def noBias(self):
-        self.bias = None
-        self.gradBias = None
-        return self
-
-    def reset(self, stdv=None):
-        reset_uniform(stdv, self.kT * self.kH * self.kW * self.nInputPlane, self.weight, getattr(self, "bias", None))
-        return self
 
     def _k(self):
         return ((self.kT, self.kH, self.kW), (self.dT, self.dH, self.dW), (self.padT, self.padH, self.padW),
@@ -260,20 +267,8 @@ class VolumetricFullConvolution(Module):
         if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
             self.gradBias._a[...] += scale * gradOutput._a.reshape(B, self.nOutputPlane, -1).sum(axis=(0, 2))
 
-    def clearState(self):
-        utils.clear(self, "finput", "fgradInput", "ones", "_input", "_gradOutput")
-        return Module.clearState(self)
-
-    def __tostring__(self):
-        s = f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kT}x{self.kW}x{self.kH}"
-        pad = any((self.padT, self.padW, self.padH, self.adjT, self.adjW, self.adjH))
-        if self.dT != 1 or self.dW != 1 or self.dH != 1 or pad:
-            s += f", {self.dT},{self.dW},{self.dH}"
-        if pad:
-            s += f", {self.padT},{self.padW},{self.padH}"
-        if self.adjT != 0 or self.adjW != 0 or self.adjH != 0:
-            s += f", {self.adjT},{self.adjW},{self.adjH}"
-        return s + ")"
+    def _adjustments(self):
+        return (self.adjT, self.adjW, self.adjH)
 
 
 class _VolumetricPooling(Module):

@@ -350,9 +350,7 @@ class SpatialSubtractiveNormalization(Module):
         return self.gradInput
 
     def clearState(self):
-        for name in ("ones", "_coef"):
-            if getattr(self, name, None) is not None:
-                getattr(self, name).set()
+        utils.clear(self, "ones", "_coef")
         self.meanestimator.clearState()
         return Module.clearState(self)
 
@@ -407,9 +405,7 @@ class SpatialDivisiveNormalization(Module):
         return self.gradInput
 
     def clearState(self):
-        for name in ("ones", "_coef"):
-            if getattr(self, name, None) is not None:
-                getattr(self, name).set()
+        utils.clear(self, "ones", "_coef")
         self.meanestimator.clearState()
         self.stdestimator.clearState()
         return Module.clearState(self)

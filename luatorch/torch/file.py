@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 
@@ -54,7 +55,7 @@ _TOKEN = re.compile(rb"[ \t\n\r\x0b\x0c]*([^ \t\n\r\x0b\x0c]+)")
 _MEMORY_TOKEN = re.compile(rb"[ \t\n\r\x0b\x0c:;]*([^ \t\n\r\x0b\x0c:;\x00]+)")
 _MEMORY_SEPARATORS = bytes.maketrans(b":;", b"  ")
 # arrays of at least this many Floats/Doubles are formatted vectorised (below: number by number)
-_VECTOR_FORMAT_MIN = 64
+_VECTOR_FORMAT_MIN = 4096  # (its fixed cost, ~0.5 ms, is that of formatting ~500 numbers)
 _CHUNK = 1 << 24  # largest single read from a stream of unknown length (no huge allocation)
 
 
@@ -296,7 +297,12 @@ class _StorageIO(_MemoryIO):
         end = self.pos + n
         capacity = self.storage.data.shape[0]
         if end >= capacity:  # room for the content and its terminating 0
-            self.storage.resize(max(end + 1, capacity + capacity // 2))
+            # grown as Storage.resize does (a new array, the version bumped), without zeroing
+            # the new space, which is written next
+            grown = np.empty(max(end + 1, capacity + capacity // 2), np.int8)
+            grown[: self.length + 1] = self.storage.data[: self.length + 1]
+            self.storage.data = grown
+            self.storage.version += 1
         self._bytes()[self.pos : end] = np.frombuffer(data, np.uint8)
         self.pos = end
         if end > self.length:
@@ -539,8 +545,16 @@ class File(TorchObject):
                     continue
                 io.skip(m.end())
                 return [m.group(1)]
+        return self._scan_text(n)[0].split()
+
+    def _scan_text(self, n):
+        """The text holding the next (up to) ``n`` tokens, consumed as fscanf would: (that text
+        with ':'/';' made spaces for a MemoryFile, the number of tokens in it). Tokens are
+        counted with numpy over a window sized for them (ascii numbers take at most ~25 bytes)."""
+        io = self._io
+        separators = self._separators
         remaining = io.remaining()
-        w = max(256, 8 * n)
+        w = max(256, 32 * n)
         while True:
             if remaining is not None:
                 w = min(w, remaining)
@@ -548,26 +562,34 @@ class File(TorchObject):
             if separators is not None:
                 data = data.translate(separators)
             eof = len(data) < w or (remaining is not None and w >= remaining)
-            tokens = data.split()
-            # the tokens are all whole when the window ends at a space or at the end of the file;
-            # with more than n tokens the first n are whole anyway
-            complete = eof or data[-1:] in (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
-            if len(tokens) > n or (len(tokens) == n and complete) or eof:
-                break
-            w *= 2
-        if len(tokens) > n:
-            tokens = tokens[:n]
             ws = _IS_WHITESPACE[np.frombuffer(data, np.uint8)]
+            # token ends: a non-space followed by a space (or by the end of the window)
             ends = np.flatnonzero(~ws[:-1] & ws[1:]) + 1
+            whole = ends.shape[0]
+            count = whole + (len(data) > 0 and not ws[-1])
+            # with more than n tokens the first n are whole; at the end of the file, all are
+            if count > n or (count == n and not (len(data) and not ws[-1])) or eof:
+                break
+            w *= 4
+        if count > n:
             end = int(ends[n - 1])
+            count = n
         else:
             end = len(data.rstrip(_WHITESPACE))
         io.skip(end)
-        return tokens
+        return data[:end], count
 
     def _read_ascii_numbers(self, kind, n, start):
-        tokens = self._scan_tokens(n)
         dtype = KINDS[kind][0]
+        if n == 1:
+            tokens = self._scan_tokens(1)
+        else:
+            text, count = self._scan_text(n)
+            if dtype.kind == "f" and count:
+                vals = _parse_doubles(text, count)
+                if vals is not None:
+                    return vals.astype(dtype)
+            tokens = text.split()
         if not tokens:
             return np.zeros(0, dtype)
         try:
@@ -704,6 +726,20 @@ class File(TorchObject):
         if self._io is not None:
             self.close()
         return False
+
+
+def _parse_doubles(text, count):
+    """The ``count`` numbers of ``text`` parsed in C (numpy; correctly rounded, as strtod), or
+    None when the text holds anything else (the caller's token-by-token path reports it).
+    numpy's separator also matches no space at all ('1-2' reads as two numbers): the count of
+    space-separated tokens must match."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            vals = np.fromstring(text, np.float64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return None
+    return vals if vals.shape[0] == count else None
 
 
 def _valid_number(token, dtype):

@@ -578,8 +578,8 @@ class _Reader:
         self.depth = 0
 
     def options(self):
-        return dict(allow_functions=self.allow_functions, numpy=self.numpy,
-                    unknown_classes="keep" if self.keep_unknown else "error")
+        return {"allow_functions": self.allow_functions, "numpy": self.numpy,
+                "unknown_classes": "keep" if self.keep_unknown else "error"}
 
     def read(self, as_fields=False):
         dec = self.dec
@@ -971,7 +971,7 @@ class _AsciiEncoder:
             self.parts = []
 
     def int(self, v):
-        self.parts.append("%d%s" % (v, self.nl))
+        self.parts.append(f"{int(v)}{self.nl}")
 
     long = int
 
@@ -980,7 +980,7 @@ class _AsciiEncoder:
             self.parts.append(self.sep.join(map(str, values)) + self.nl)
 
     def double(self, v):
-        self.parts.append("%.17g%s" % (v, self.nl))
+        self.parts.append(f"{v:.17g}{self.nl}")
 
     def chars(self, data):
         if data:
@@ -1270,7 +1270,7 @@ def load(filename, format=None, referenced=None, *, numpy=False, allow_functions
     them; here they stay inert unless the Lua bridge registered a loader).
     ``unknown_classes='keep'`` returns objects of unknown classes as T7Object records."""
     _check_mode(format, referenced)
-    options = dict(numpy=numpy, allow_functions=allow_functions, unknown_classes=unknown_classes)
+    options = {"numpy": numpy, "allow_functions": allow_functions, "unknown_classes": unknown_classes}
     if isinstance(filename, File):
         f = filename
         if format:
@@ -1327,7 +1327,7 @@ def serialize(obj, format=None):
     f = MemoryFile()
     getattr(f, format or "binary")()
     f.writeObject(obj)
-    return f._io.getvalue() + b"\0"
+    return f.storage().data.tobytes()  # the content and its terminating 0, in one copy
 
 
 def deserializeFromStorage(storage, format=None, **options):

@@ -79,3 +79,23 @@ def test_every_ascii_fixture_is_written_back_byte_identical():
         f.writeObject(torch.load(path, "ascii"))
         with open(path, "rb") as fh:
             assert f.bytes() == fh.read(), os.path.basename(path)
+
+
+def test_large_ascii_reads_parse_in_c_with_torch7s_token_rules():
+    values = np.random.default_rng(3).standard_normal(5000) * 1e5
+    text = " ".join(f"{v:.17g}" for v in values.tolist()).encode() + b"\n"
+    f = torch.MemoryFile(torch.CharStorage(np.frombuffer(text + b"\0", np.int8)), "r")
+    assert np.array_equal(f.readDouble(5000).data, values)
+    # a MemoryFile also splits at ':' and ';'; specials read as C reads them
+    g = torch.MemoryFile(torch.CharStorage(np.frombuffer(b"1;2:3 nan inf -inf -nan 4\0", np.int8)), "r")
+    got = g.readDouble(8).data
+    assert got[:3].tolist() == [1, 2, 3] and np.isnan(got[3]) and np.isnan(got[6])
+    assert got[4] == np.inf and got[5] == -np.inf and got[7] == 4
+    # numpy's parser would read '1.5-2' as two numbers; fscanf reads one token and fails
+    h = torch.MemoryFile(torch.CharStorage(np.frombuffer(b"1.5-2 3 4\0", np.int8)), "r")
+    with pytest.raises(Exception, match="found b'1.5-2'"):
+        h.readDouble(3)
+    # a short file reads what it holds (an error unless quiet)
+    q = torch.MemoryFile(torch.CharStorage(np.frombuffer(b"1 2 3\0", np.int8)), "r").quiet()
+    s = torch.DoubleStorage(5)
+    assert q.readDouble(s) == 3 and s.data[:3].tolist() == [1, 2, 3]

@@ -5,9 +5,10 @@ import copy
 from ..torch import Tensor
 from ..torch.classes import NilFields, TorchObject, typename
 from . import utils
+from .module import LuaValue
 
 
-class Criterion(NilFields, TorchObject):
+class Criterion(LuaValue, NilFields, TorchObject):
     """Base of the losses (Torch7's nn.Criterion).
 
     ``forward(input, target)`` calls ``self.updateOutput`` and returns the loss (a number, also
@@ -60,12 +61,3 @@ class Criterion(NilFields, TorchObject):
 
     def __tostring__(self):
         return typename(self) or "nn.Criterion"
-
-    def __str__(self):
-        return self.__tostring__()
-
-    def __repr__(self):
-        return self.__str__()
-
-    def __bool__(self):
-        return True

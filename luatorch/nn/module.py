@@ -11,7 +11,22 @@ from ..torch.storage import LongStorage
 from . import utils
 
 
-class Module(NilFields, TorchObject):
+class LuaValue:
+    """What modules and criterions share as Lua values: Python prints them through Torch7's
+    ``__tostring__``, and they are always true in a condition (Lua semantics), even
+    containers, which have a __len__."""
+
+    def __str__(self):
+        return self.__tostring__()
+
+    def __repr__(self):
+        return self.__str__()
+
+    def __bool__(self):
+        return True
+
+
+class Module(LuaValue, NilFields, TorchObject):
     """Base of every nn layer (Torch7's nn.Module).
 
     The stateful contract, as in Torch7:
@@ -224,16 +239,6 @@ class Module(NilFields, TorchObject):
     # --- text ---------------------------------------------------------------------------
     def __tostring__(self):
         return typename(self) or "nn.Module"
-
-    def __str__(self):
-        return self.__tostring__()
-
-    def __repr__(self):
-        return self.__str__()
-
-    # a module is always true in a condition (Lua semantics), even containers with __len__
-    def __bool__(self):
-        return True
 
 
 def resize(t, shape):

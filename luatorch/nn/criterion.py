@@ -8,6 +8,18 @@ from . import utils
 from .module import LuaValue
 
 
+def weighted_nll_output(crit, out, total):
+    """ClassNLLCriterion / SpatialClassNLLCriterion: the summed loss ``out`` averaged over the
+    total target weight (when sizeAverage and it is not 0), also kept in Torch7's
+    total_weight_tensor / output_tensor fields."""
+    if crit.sizeAverage and total != 0:
+        out /= total
+    crit.total_weight_tensor._a[0] = total
+    crit.output_tensor._a[0] = out
+    crit.output = out
+    return out
+
+
 class Criterion(LuaValue, NilFields, TorchObject):
     """Base of the losses (Torch7's nn.Criterion).
 

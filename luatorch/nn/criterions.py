@@ -9,7 +9,7 @@ import numpy as np
 from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
-from .criterion import Criterion
+from .criterion import Criterion, weighted_nll_output
 from .module import resize
 from .transfer import LogSoftMax, Sigmoid
 
@@ -308,12 +308,7 @@ class ClassNLLCriterion(Criterion):
         else:
             total = float(wt.sum())
             out = -float(np.dot(picked, wt))
-        if self.sizeAverage and total != 0:
-            out /= total
-        self.total_weight_tensor._a[0] = total
-        self.output_tensor._a[0] = out
-        self.output = out
-        return out
+        return weighted_nll_output(self, out, total)
 
     def updateGradInput(self, input, target):
         x, rows, cls, wt = self._parts(input, target)

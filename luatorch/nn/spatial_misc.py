@@ -14,7 +14,7 @@ from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
 from .containers import Sequential
-from .criterion import Criterion
+from .criterion import Criterion, weighted_nll_output
 from .module import Module, _bernoulli, _uniform, reset_uniform
 from .simple import Power, Sqrt, Square
 from .spatial import (
@@ -590,12 +590,7 @@ class SpatialClassNLLCriterion(Criterion):
         picked = np.take_along_axis(input._a, t[:, None], axis=1)[:, 0]
         total = float(wt.sum())
         out = -float((picked * wt).sum())
-        if self.sizeAverage and total != 0:
-            out /= total
-        self.total_weight_tensor._a[0] = total
-        self.output_tensor._a[0] = out
-        self.output = out
-        return out
+        return weighted_nll_output(self, out, total)
 
     def updateGradInput(self, input, target):
         t, wt = self._parts(input, target)

@@ -13,7 +13,7 @@
 --   tag number    value is a Python object whose id() is the tag: wrap it in its proxy
 --   tag 'M'       value is a tuple of results: return them as multiple values
 --   tag 'E'       value is an error message raised by Python: raise it as a Lua error
---   tag 'R'       value is a Lua error value that crossed Python unchanged: re-raise it as is
+--   tag 'R'       a Lua error value that crossed Python: (tag, value) of it follow; re-raise it
 
 local py = ...
 local type, select, rawget, rawset, next, error, tostring, tonumber, pcall, xpcall =
@@ -62,7 +62,7 @@ local epoch = 0                                    -- bumped on every entry into
 
 B.handles, B.cache, B.kinds, B.overlay = handles, cache, kinds, overlay
 
-local wrap, post, sync_bound
+local wrap, post, sync_bound, wrapv
 
 -- The glue's own files: error positions and tracebacks skip their frames.
 local glue_source = debug.getinfo(1, 'S').source
@@ -226,12 +226,12 @@ post = function(tag, v, ...)
       return unpack(out, 1, n / 2)
    end
    if tag == 'E' then error(where(2) .. v, 0) end
-   if tag == 'R' then error(v, 0) end
+   if tag == 'R' then error(wrapv(v, (...)), 0) end
    error('bridge: unknown result tag ' .. tostring(tag))
 end
 B.post = post
 
-local function wrapv(tag, v)
+wrapv = function(tag, v)
    if tag == nil then return v end
    local p = cache[tag]
    if p ~= nil then return p end
@@ -480,7 +480,7 @@ function B.callin(fn, n, ...)
       local e = r[2]
       -- remembered so that a report of this error at the top shows where it happened
       B.last_callback_error = e
-      return false, e.err, e.tb
+      return false, U(e.err), e.tb
    end
    for i = 2, rn do r[i] = U(r[i]) end
    return unpack(r, 1, rn)
@@ -518,14 +518,16 @@ local function set_field(p, k, v, cm)
    elseif overrides[p] and overrides[p][k] ~= nil then
       overrides[p][k] = (type(v) == 'function') and v or true
    end
-   local tag, msg = py.setfield(handles[p], k, U(v))
+   local tag, msg, extra = py.setfield(handles[p], k, U(v))
    if tag == 'E' then error(where(2) .. msg, 0) end
+   if tag == 'R' then error(wrapv(msg, extra), 0) end
 end
 
 local function obj_tostring(p)
    before_python()
-   local tag, v = py.tostr(handles[p])
+   local tag, v, extra = py.tostr(handles[p])
    if tag == 'E' then error(where(2) .. v, 0) end
+   if tag == 'R' then error(wrapv(v, extra), 0) end
    return v
 end
 
@@ -851,9 +853,10 @@ local class_mt = {
    end,
    __newindex = function(cp, k, v)
       before_python()
-      local tag, msg = py.setclassattr(handles[cp], k, U(v))
+      local tag, msg, extra = py.setclassattr(handles[cp], k, U(v))
       clear_class_caches()
       if tag == 'E' then error(where(2) .. msg, 0) end
+      if tag == 'R' then error(wrapv(msg, extra), 0) end
    end,
    __call = function(cp, ...)
       before_python()
@@ -890,8 +893,9 @@ local package_mt = {
          before_python()
          local ov = overlay[mp]
          if ov then ov[k] = nil end
-         local tag, msg = py.setfield(handles[mp], k, handles[v])
+         local tag, msg, extra = py.setfield(handles[mp], k, handles[v])
          if tag == 'E' then error(where(2) .. msg, 0) end
+         if tag == 'R' then error(wrapv(msg, extra), 0) end
       else
          local ov = overlay[mp]
          if ov == nil then ov = {}; overlay[mp] = ov end

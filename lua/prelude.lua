@@ -521,8 +521,8 @@ local function run_results(r)
    B.sync_bound()  -- Lua's changes to bound fields reach Python before it reads them
    if not r[1] then
       local e = r[2]
-      if type(e) == 'table' and e.tb then return false, e.err, e.tb end
-      return false, e, ''
+      if type(e) == 'table' and e.tb then return false, U(e.err), e.tb end
+      return false, U(e), ''
    end
    for i = 2, r.n do r[i] = U(r[i]) end
    return unpack(r, 1, r.n)

@@ -31,7 +31,15 @@ def banner():
 def _report(error, stream=None):
     """An uncaught Lua error, as luajit reports one: message, then the Lua traceback."""
     stream = stream or sys.stderr
-    value = error.value if isinstance(error.value, str) else repr(error.value)
+    value = error.value
+    if not isinstance(value, (str, int, float)) and not hasattr(type(value), "__tostring__"):
+        # as lua.c reports an error value it cannot print
+        kind = "table" if isinstance(value, (dict, list)) else "userdata"
+        value = f"(error object is a {kind} value)"
+    else:
+        from .torch.printing import lua_tostring
+
+        value = lua_tostring(value)
     stream.write("th: " + value + "\n")
     tb = (error.lua_traceback or "").strip("\n")
     if tb:

@@ -220,3 +220,12 @@ def test_error_deep_in_a_feval_called_by_optim_shows_the_lua_frames(tmp_path):
     positions = [tb.index(s) for s in order]
     assert positions == sorted(positions)
     assert "Traceback (most recent call last)" not in r.stderr and ".py" not in tb
+
+
+def test_uncaught_error_values_that_are_not_strings(tmp_path):
+    (tmp_path / "t.lua").write_text("error({code = 1})\n")
+    r = th("t.lua", cwd=tmp_path)
+    assert r.returncode == 1 and r.stderr.startswith("th: (error object is a table value)\n")
+    (tmp_path / "n.lua").write_text("error(42, 0)\n")
+    r = th("n.lua", cwd=tmp_path)
+    assert r.returncode == 1 and r.stderr.startswith("th: 42\n")

@@ -161,7 +161,7 @@ class LuaFunction:
         if type(r) is not tuple:
             r = (r,)
         if r[0] is False:
-            raise LuaError(r[1], r[2] if len(r) > 2 else "")
+            raise LuaError(s.to_python(r[1]), r[2] if len(r) > 2 else "")
         conv = s.to_python
         if len(r) == 1:
             return None
@@ -429,7 +429,7 @@ class LuaSession:
     # --- errors --------------------------------------------------------------------------
     def _error(self, exc):
         if isinstance(exc, LuaError):
-            return ("R", exc.value)
+            return ("R",) + self.marshal(exc.value)
         msg = str(exc)
         if isinstance(exc, KeyError) and exc.args:
             msg = str(exc.args[0])
@@ -963,7 +963,7 @@ class LuaSession:
         if type(r) is not tuple:
             r = (r,)
         if r[0] is False:
-            raise LuaError(r[1], r[2] if len(r) > 2 else "")
+            raise LuaError(self.to_python(r[1]), r[2] if len(r) > 2 else "")
         conv = self.to_python
         res = [conv(x) for x in r[1:]]
         if not res:

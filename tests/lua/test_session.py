@@ -408,3 +408,23 @@ def test_element_views_made_in_a_callback_do_not_outlive_it(lua):
     lua.set_global("x", x)
     lua.set_global("repoint_after", repoint_after)
     assert lua.execute("repoint_after(function() return x[1] end); return x[1]") == 7
+
+
+def test_lua_error_values_reach_python_as_python_values(lua):
+    from luatorch import torch
+
+    t = torch.Tensor(2)
+    lua.set_global("t", t)
+    with pytest.raises(LuaError) as info:
+        lua.eval("function() error(t) end")()
+    assert info.value.value is t  # the tensor itself, not its Lua proxy
+    with pytest.raises(LuaError) as info:
+        lua.eval("function() error({code = 7}) end")()
+    assert isinstance(info.value.value, LuaTableDict) and info.value.value["code"] == 7
+    # crossing Python on the way back up, a value stays the same Lua value
+    lua.set_global("call", lambda f: f())
+    assert lua.execute("""
+        local e = {code = 8}
+        local ok, err = pcall(call, function() error(e) end)
+        local ok2, err2 = pcall(call, function() error(t) end)
+        return err == e, err2 == t""") == (True, True)

@@ -2,8 +2,8 @@
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/bench_serialization.py [--mb 100]
 
-Cases: one large DoubleTensor (binary; ascii on a smaller one, as text is ~3x bigger and parsed
-number by number), and a 10^4-module nn.Sequential (many small objects: the per-object cost of
+Cases: one large DoubleTensor (binary; ascii on a smaller one, as text is ~3x bigger: its numbers
+are formatted vectorised and parsed in C, and also compared with numpy's savetxt/loadtxt), and a 10^4-module nn.Sequential (many small objects: the per-object cost of
 the format) against numpy.savez / numpy.load of its tensors. Prints seconds and ratios (best of
 the repeats); files go to a temporary directory.
 """
@@ -59,6 +59,12 @@ def bench_tensor(tmp, mb, repeat):
     load_a = best(lambda: torch.load(t7a, "ascii"), 1)
     row(f"load {small} MB DoubleTensor (ascii)", load_a, best(lambda: np.load(npy_small), repeat))
     assert np.array_equal(torch.load(t7a, "ascii")._a, ts._a)
+    # against numpy's own text I/O of the same numbers (%.17g, one per line)
+    txt = os.path.join(tmp, "s.txt")
+    np_savetxt = best(lambda: np.savetxt(txt, ts._a, fmt="%.17g"), 1)
+    row(f"save {small} MB DoubleTensor (ascii) vs np.savetxt", save_a, np_savetxt)
+    np_loadtxt = best(lambda: np.loadtxt(txt), 1)
+    row(f"load {small} MB DoubleTensor (ascii) vs np.loadtxt", load_a, np_loadtxt)
 
 
 def bench_network(tmp, n_modules, repeat):

@@ -502,25 +502,34 @@ class CAdd(_BroadcastParam):
         return self.gradInput
 
 
-class MulConstant(Module):
-    """y = c x for a constant c (``inplace`` scales the input itself)."""
-
-    __typename__ = "nn.MulConstant"
+class _ConstantOp(Module):
+    """MulConstant / AddConstant: y = x op c; ``inplace`` changes the input itself (backward
+    undoes it)."""
 
     def __init__(self, constant_scalar, ip=False):
         super().__init__()
-        if not isinstance(constant_scalar, (int, float)):
-            raise TypeError("nn.MulConstant: input is not a number!")
         self.constant_scalar = constant_scalar
         self.inplace = bool(ip)
 
     def updateOutput(self, input):
         if self.inplace:
-            input._a[...] *= self.constant_scalar
+            self._op(input._a, self.constant_scalar, out=input._a)
             self.output.set(input)
         else:
-            _put(self.output, input._size, input._a * self.constant_scalar)
+            _put(self.output, input._size, self._op(input._a, self.constant_scalar))
         return self.output
+
+
+class MulConstant(_ConstantOp):
+    """y = c x for a constant c (``inplace`` scales the input itself)."""
+
+    __typename__ = "nn.MulConstant"
+    _op = staticmethod(np.multiply)
+
+    def __init__(self, constant_scalar, ip=False):
+        if not isinstance(constant_scalar, (int, float)):
+            raise TypeError("nn.MulConstant: input is not a number!")
+        super().__init__(constant_scalar, ip)
 
     def updateGradInput(self, input, gradOutput):
         if self.gradInput is None:
@@ -534,23 +543,11 @@ class MulConstant(Module):
         return self.gradInput
 
 
-class AddConstant(Module):
+class AddConstant(_ConstantOp):
     """y = x + c for a constant c."""
 
     __typename__ = "nn.AddConstant"
-
-    def __init__(self, constant_scalar, ip=False):
-        super().__init__()
-        self.constant_scalar = constant_scalar
-        self.inplace = bool(ip)
-
-    def updateOutput(self, input):
-        if self.inplace:
-            input._a[...] += self.constant_scalar
-            self.output.set(input)
-        else:
-            _put(self.output, input._size, input._a + self.constant_scalar)
-        return self.output
+    _op = staticmethod(np.add)
 
     def updateGradInput(self, input, gradOutput):
         if self.inplace:

@@ -1,0 +1,222 @@
+"""Field tests: Torch7 programs written in the style of widely used tutorials and repositories
+(tests/programs/*.lua) run under `th` and, translated by `luatorch translate`, under Python.
+
+Each program must succeed both ways and print the same text, and its output must show the
+meaning of what it did (losses fall, gradients check, shared storages stay shared). The facts
+below were derived from the programs themselves (e.g. 12 batches x 4 epochs = 48 sgd steps),
+not copied from a run. A known bug owned by another part of the project is an xfail(strict)
+case, so that it reports itself once fixed.
+"""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+TH = Path(sys.executable).with_name("th")
+LUATORCH = Path(sys.executable).with_name("luatorch")
+TIMEOUT = 120
+
+
+def normalised(text):
+    """Lines with runs of whitespace made one space (print separates with tabs), blanks dropped."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def run(cmd, cwd):
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    return proc
+
+
+def has_lines(output, *expected):
+    lines = normalised(output)
+    missing = [e for e in expected if e not in lines]
+    assert not missing, f"missing lines {missing} in:\n{output}"
+
+
+def number_after(output, label):
+    for line in normalised(output):
+        if line.startswith(label + " "):
+            return float(line[len(label) + 1:].split()[0])
+    raise AssertionError(f"no line starting with {label!r} in:\n{output}")
+
+
+# ---------------------------------------------------------------- what each program must show
+
+def facts_blitz(out):
+    has_lines(out, "sum matches true", "mm size 5 5", "4 5 6", "10 1",
+              "(1): nn.SpatialConvolution(1 -> 4, 5x5)", "(6): nn.View(128)",
+              "output dim 1 2", "gradInput size 1 16 16", "normalised mean ~0 true",
+              "# StochasticGradient: training", "loss fell true")
+    # the classes differ by a bright 6x6 corner: a trained convnet separates them
+    assert number_after(out, "accuracy") >= 0.9
+
+
+def facts_char_lstm(out):
+    has_lines(out, "options: rnn_size=16 seq_length=6", "vocab size 9",
+              "clones share storage true", "loss fell true", "adam step count 40",
+              "reloaded vocab h 1 rnn_size 16", "reloaded model agrees true")
+    # 4*16*(16+16) + 2*4*16 LSTM gates, 16*9 + 9 projection, 9*16 embedding
+    assert number_after(out, "number of parameters") == 4 * 16 * 32 + 2 * 64 + 16 * 9 + 9 + 9 * 16
+    losses = [float(m) for m in re.findall(r"loss = ([\d.]+)", out)]
+    assert len(losses) == 4 and losses == sorted(losses, reverse=True)
+    # after 'h' the text continues 'ello world. ' (periodic): a trained model continues it
+    assert "sample: ello world" in out
+
+
+def facts_mlp_optim(out):
+    has_lines(out, "loss fell true", "final train accuracy above 0.8 true",
+              "deterministic in evaluate mode true", "state step count 48")
+    assert number_after(out, "parameters") == 2 * 16 + 16 + 16 * 3 + 3
+    rows = re.findall(r"\[\s*(\d+)\s+(\d+)\s+(\d+)\]", out)
+    assert len(rows) == 3 and all(sum(map(int, r)) == 40 for r in rows), out
+    epochs = [float(m) for m in re.findall(r"epoch \d: mean loss ([\d.]+)", out)]
+    assert len(epochs) == 4 and epochs[-1] < epochs[0]
+
+
+def facts_custom_module(out):
+    has_lines(out, "nn.MySquare true", "1", "4", "9", "2", "-4", "6", "nn.MyScale(5)",
+              "MySquare jacobian ok true", "MyScale jacobian ok true",
+              "MyScale weight jacobian ok true", "MyScale bias jacobian ok true",
+              "MyScale batch jacobian ok true", "MyScale update ok true",
+              "(2): nn.MyScale(5)", "(3): nn.MySquare", "net jacobian ok true",
+              "nn.MyBroken true", "broken module detected true", "nn.MyScale true",
+              "shared weight 1 5")
+
+
+def facts_unit_tests(out):
+    has_lines(out, "Running 6 tests", "Completed 18 asserts in 6 tests with 0 failures and 0 errors",
+              "all passed true", "Completed 1 assert in 1 test with 1 failure and 0 errors",
+              "one is not two", "EQ failed: 1 ~= 2", "failing suite reported true")
+
+
+def facts_data_loading(out):
+    has_lines(out, "made dir true", "basename iris_like.csv extname csv", "dirname ok true",
+              "file exists true", "columns: sepal_length | sepal_width | petal_length | label",
+              "rows 30", "class counts 10 10 10", "column means ~0 true", "column stds ~1 true",
+              "split 24 6 24", "split keeps all labels true",
+              "brown dog fox jumps lazy over quick the the", "the appears 2 times",
+              "3.14|ab |007", "x,x,x HELLO hello 5", "reloaded equal true true label",
+              "files: data.t7, iris_like.csv", "cleaned up true")
+    assert "0.9000\n 0.5000\n 0.3000\n 0.1000" in out  # sorted descending
+    assert " 2\n 4\n 1\n 3\n[torch.LongTensor of size 4]" in out  # and the order
+
+
+def facts_types(out):
+    has_lines(out, "torch.DoubleTensor torch.FloatTensor torch.LongTensor",
+              "[torch.IntTensor of size 3]", "256", "torch.IntTensor true",
+              "float close to double true", "byte from comparison torch.ByteTensor",
+              "torch.FloatTensor float result close true", "double again equal true",
+              "3 0.01 run-1 true 3 0.25", "nn.Sequential 3 true", "views stay shared 7 7 2",
+              "clearState emptied output 0", "ascii round trip true run-1",
+              "nn.Linear true string", "40 true", "same type is the same tensor true",
+              "converted copy is independent 1")
+
+
+def facts_nngraph_mlp(out):
+    has_lines(out, "nn.gModule", "2 6 3", "2 2", "graph jacobian ok true",
+              "loss fell by 5x true", "h1 output size 8", "clone agrees true",
+              "clone shares weights true")
+    # Linear(3,8) + Linear(8,8) + Linear(8,1) + Linear(3,1)
+    assert number_after(out, "parameters") == 32 + 72 + 9 + 4
+
+
+def facts_mlp_float(out):
+    facts_mlp_optim(out)
+    has_lines(out, "data 120 x 2 torch.FloatTensor torch.LongTensor",
+              "parameters 99 torch.FloatTensor")
+
+
+def xfail(reason):
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+# name, script, args, facts, lines in a fixed order?, marks on the translation test
+PROGRAMS = [
+    ("blitz", "blitz.lua", [], facts_blitz, True,
+     [xfail("translator: a dataset table with setmetatable({__index=...}) is a TODO, and in "
+            "`function trainset:size() return self.data:size(1) end` self.data is emitted as "
+            "an attribute of a dict")]),
+    ("char_lstm", "char_lstm.lua", [], facts_char_lstm, True,
+     [xfail("translator: `local p, g = net:parameters(); p[i]` indexes the returned Python "
+            "list 1-based (IndexError); os.tmpname untranslated")]),
+    ("mlp_optim", "mlp_optim.lua", [], facts_mlp_optim, True,
+     [xfail("translator emits `from luatorch import xlua`; there is no luatorch.xlua")]),
+    ("mlp_optim_float", "mlp_optim.lua", ["-type", "float"], facts_mlp_float, True,
+     [xfail("translator emits `from luatorch import xlua`; there is no luatorch.xlua")]),
+    ("custom_module", "custom_module.lua", [], facts_custom_module, True,
+     [xfail("translator: Lua methods' parameters get no default None, so "
+            "`self:reset()` against `function Scale:reset(stdv)` raises TypeError")]),
+    # Torch7's Tester runs a suite in `pairs` order, so its lines are compared as a set
+    ("unit_tests", "unit_tests.lua", [], facts_unit_tests, False,
+     [xfail("translator: `tester:assert(cond, msg)` becomes `tester.assert(...)`, "
+            "not valid Python")]),
+    ("data_loading", "data_loading.lua", [], facts_data_loading, True,
+     [xfail("translator: `from luatorch import paths` fails; io.open, io.lines, "
+            "os.tmpname, string.rep, paths.files iteration untranslated")]),
+    ("types_and_checkpoints", "types_and_checkpoints.lua", [], facts_types, True,
+     [xfail("translator: os.tmpname untranslated, so the checkpoint path is undefined")]),
+    ("nngraph_mlp", "nngraph_mlp.lua", [], facts_nngraph_mlp, True,
+     [xfail("translator: `node.data.annotations.name` is emitted as attribute access on "
+            "the annotations dict (AttributeError)")]),
+]
+
+_th_outputs = {}
+
+
+def th_output(name, script, args, tmp_path_factory):
+    if name not in _th_outputs:
+        proc = run([TH, HERE / script, *args], tmp_path_factory.mktemp(name))
+        _th_outputs[name] = proc
+    return _th_outputs[name]
+
+
+@pytest.mark.parametrize("name,script,args,facts,ordered",
+                         [p[:5] for p in PROGRAMS], ids=[p[0] for p in PROGRAMS])
+def test_program_under_th(name, script, args, facts, ordered, tmp_path_factory):
+    proc = th_output(name, script, args, tmp_path_factory)
+    assert proc.returncode == 0, proc.stderr
+    facts(proc.stdout)
+
+
+@pytest.mark.parametrize("name,script,args,facts,ordered",
+                         [pytest.param(*p[:5], marks=p[5], id=p[0]) for p in PROGRAMS])
+def test_program_translated(name, script, args, facts, ordered, tmp_path_factory):
+    expected = th_output(name, script, args, tmp_path_factory)
+    assert expected.returncode == 0, expected.stderr
+    workdir = tmp_path_factory.mktemp(name + "_py")
+    python_file = workdir / (Path(script).stem + ".py")
+    translated = run([LUATORCH, "translate", HERE / script, "-o", python_file], workdir)
+    assert translated.returncode == 0, translated.stdout + translated.stderr
+    got = run([sys.executable, python_file, *args], workdir)
+    assert got.returncode == 0, got.stderr
+    if ordered:
+        assert normalised(got.stdout) == normalised(expected.stdout)
+    else:
+        assert sorted(normalised(got.stdout)) == sorted(normalised(expected.stdout))
+    facts(got.stdout)
+
+
+# ------------------------------------------------- bugs met while writing the programs, in small
+
+SNIPPETS = [
+    ("paths_rmdir",
+     "local d = os.tmpname(); os.remove(d); paths.mkdir(d); print(paths.dirp(d))\n"
+     "print(paths.rmdir(d)); print(paths.dirp(d))",
+     "true\ntrue\nfalse",
+     [xfail("bridge (lua/prelude.lua paths): paths.rmdir is missing (Torch7's paths.rmdir "
+            "removes an empty directory and returns true)")]),
+]
+
+
+@pytest.mark.parametrize("name,source,expected",
+                         [pytest.param(*s[:3], marks=s[3], id=s[0]) for s in SNIPPETS])
+def test_snippet_under_th(name, source, expected, tmp_path):
+    script = tmp_path / f"{name}.lua"
+    script.write_text(source + "\n")
+    proc = run([TH, script], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert normalised(proc.stdout) == normalised(expected)

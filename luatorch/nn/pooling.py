@@ -55,9 +55,8 @@ def windows2d(xp, kH, kW, dH, dW, oH, oW, dilH=1, dilW=1):
                       writeable=False)
 
 
-class _SpatialWindows(Module):
-    """SpatialMaxPooling / SpatialAveragePooling: kW x kH windows, stride (dW, dH), padding
-    (padW, padH), output size rounded down or (``ceil()``) up."""
+class CeilMode:
+    """Torch7's pooling switches: ``ceil()`` rounds the output size up, ``floor()`` down."""
 
     def ceil(self):
         self.ceil_mode = True
@@ -66,6 +65,11 @@ class _SpatialWindows(Module):
     def floor(self):
         self.ceil_mode = False
         return self
+
+
+class _SpatialWindows(CeilMode, Module):
+    """SpatialMaxPooling / SpatialAveragePooling: kW x kH windows, stride (dW, dH), padding
+    (padW, padH), output size rounded down or (``ceil()``) up."""
 
     def _dilation(self):
         return 1, 1

@@ -15,7 +15,7 @@ from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
 from .module import Module, reset_uniform
-from .pooling import pooled_size
+from .pooling import CeilMode, pooled_size
 from .spatial import (
     as_batch,
     check_dim_size,
@@ -271,7 +271,7 @@ class VolumetricFullConvolution(_Volumetric3d):
         return (self.adjT, self.adjW, self.adjH)
 
 
-class _VolumetricPooling(Module):
+class _VolumetricPooling(CeilMode, Module):
     def _setup(self, kT, kW, kH, dT, dW, dH, padT, padW, padH):
         self.kT, self.kW, self.kH = kT, kW, kH
         self.dT = kT if dT is None else dT
@@ -281,14 +281,6 @@ class _VolumetricPooling(Module):
         self.padW = 0 if padW is None else padW
         self.padH = 0 if padH is None else padH
         self.ceil_mode = False
-
-    def ceil(self):
-        self.ceil_mode = True
-        return self
-
-    def floor(self):
-        self.ceil_mode = False
-        return self
 
     def _k(self):
         return (self.kT, self.kH, self.kW), (self.dT, self.dH, self.dW), (self.padT, self.padH, self.padW)

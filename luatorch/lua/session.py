@@ -14,6 +14,7 @@ gives scripts). Values cross the boundary as follows:
 
 import ctypes
 import inspect
+import operator
 import os
 import sys
 import traceback
@@ -531,17 +532,21 @@ class LuaSession:
 
     @staticmethod
     def _snapshot(obj):
-        return dict(obj) if type(obj) is dict else tuple(obj)
+        return dict(obj) if type(obj) is dict else list(obj)
 
     @staticmethod
     def _changed(obj, snap):
-        """Whether a bound list or dict differs from its snapshot (element identity)."""
-        if len(obj) != len(snap):
-            return True
-        if type(obj) is dict:
-            get = snap.get
-            return any(get(k, _MISSING) is not v for k, v in obj.items())
-        return any(a is not b for a, b in zip(obj, snap))
+        """Whether a bound list or dict differs from its snapshot. Runs after every call while
+        something is bound, so it is one C-level comparison: == takes identical elements as
+        equal without calling __eq__ (library objects compare by identity anyway); elements
+        whose == is not a truth value (numpy arrays) fall back to an identity check."""
+        try:
+            return not (obj == snap)
+        except (ValueError, TypeError):
+            if type(obj) is dict:
+                return obj.keys() != snap.keys() or \
+                    not all(map(operator.is_, obj.values(), snap.values()))
+            return len(obj) != len(snap) or not all(map(operator.is_, obj, snap))
 
     def _bind(self, obj, key):
         entry = self._bound.get(key)
@@ -874,7 +879,7 @@ class LuaSession:
             d.pop(key, None)
         entry = self._bound.get(id(d))
         if entry is not None:
-            entry[1] = dict(d)
+            entry[1] = self._snapshot(d)
 
     def _setlist(self, lst, n, *items):
         conv = self.to_python

@@ -428,3 +428,13 @@ def test_lua_error_values_reach_python_as_python_values(lua):
         local ok, err = pcall(call, function() error(e) end)
         local ok2, err2 = pcall(call, function() error(t) end)
         return err == e, err2 == t""") == (True, True)
+
+
+def test_bound_fields_holding_arrays_still_sync(lua):
+    b = Box()
+    b.items = [np.zeros(2), np.ones(2)]
+    lua.set_global("b", b)
+    lua.set_global("swap", lambda box: box.items.reverse())
+    assert lua.execute("local items = b.items; swap(b); return #items, items == b.items") == (2, True)
+    assert lua.execute("swap(b); return b.items[1] ~= nil") is True
+    assert b.items[0][0] == 0

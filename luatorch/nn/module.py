@@ -365,6 +365,20 @@ def stdv_of(stdv, fan_in):
     return 1.0 / math.sqrt(fan_in)
 
 
+class OptionalBias:
+    """Convolutions whose bias can be dropped: ``noBias()`` makes bias and gradBias nil, and
+    ``reset`` draws the weight then the bias (when present) over ``self._fan_in()`` inputs."""
+
+    def noBias(self):
+        self.bias = None
+        self.gradBias = None
+        return self
+
+    def reset(self, stdv=None):
+        reset_uniform(stdv, self._fan_in(), self.weight, getattr(self, "bias", None))
+        return self
+
+
 def reset_uniform(stdv, fan_in, *tensors):
     """Torch7's usual ``reset``: each given tensor (None skipped, e.g. a removed bias) drawn
     uniform in [-s, s], in the order given, with s = ``stdv_of(stdv, fan_in)``."""

@@ -17,7 +17,7 @@ from ..torch import Tensor
 from ..torch.classes import typename
 from ..torch.storage import LongStorage
 from . import utils
-from .module import Module, reset_uniform
+from .module import Module, OptionalBias
 
 # --- shared helpers (also used by pooling, temporal, volumetric) --------------------------
 # Elements of unfolded columns worked on at a time: the batch is cut into slices whose columns
@@ -128,7 +128,7 @@ def as_batch(input, ndim):
 
 
 # --- convolutions -------------------------------------------------------------------------
-class SpatialConvolution(Module):
+class SpatialConvolution(OptionalBias, Module):
     """2-D convolution of an nInputPlane x H x W image (or a batch of them) with
     nOutputPlane kernels of nInputPlane x kH x kW, stride (dW, dH), zero padding (padW, padH)."""
 
@@ -154,14 +154,8 @@ class SpatialConvolution(Module):
     def _dilation(self):
         return 1, 1
 
-    def noBias(self):
-        self.bias = None
-        self.gradBias = None
-        return self
-
-    def reset(self, stdv=None):
-        reset_uniform(stdv, self.kW * self.kH * self.nInputPlane, self.weight, getattr(self, "bias", None))
-        return self
+    def _fan_in(self):
+        return self.kW * self.kH * self.nInputPlane
 
     def _geometry(self, input):
         """Check the input as THNN's shapeCheck does; returns (oH, oW)."""
@@ -388,7 +382,7 @@ class SpatialDilatedConvolution(SpatialConvolution):
         return s + (")" if getattr(self, "bias", None) is not None else ") without bias")
 
 
-class SpatialFullConvolution(Module):
+class SpatialFullConvolution(OptionalBias, Module):
     """Transposed ("full", fractionally strided) convolution: the adjoint of SpatialConvolution.
     Output size (H - 1)*dH - 2*padH + kH + adjH (same for W)."""
 
@@ -414,14 +408,8 @@ class SpatialFullConvolution(Module):
         self.ones = Tensor()
         self.reset()
 
-    def noBias(self):
-        self.bias = None
-        self.gradBias = None
-        return self
-
-    def reset(self, stdv=None):
-        reset_uniform(stdv, self.kW * self.kH * self.nInputPlane, self.weight, getattr(self, "bias", None))
-        return self
+    def _fan_in(self):
+        return self.kW * self.kH * self.nInputPlane
 
     def _split(self, input):
         """(input tensor, adjW, adjH): a table input {input, target} takes the adjustments

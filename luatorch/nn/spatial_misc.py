@@ -15,7 +15,7 @@ from ..torch.classes import typename
 from . import utils
 from .containers import Sequential
 from .criterion import Criterion, weighted_nll_output
-from .module import Module, _bernoulli, _uniform, reset_uniform
+from .module import Module, OptionalBias, _bernoulli, _uniform, reset_uniform
 from .simple import Power, Sqrt, Square
 from .spatial import (
     as_batch,
@@ -367,7 +367,7 @@ class SpatialConvolutionMap(Module):
         self.gradBias._a[...] += scale * g.sum(axis=(0, 2, 3))
 
 
-class SpatialDepthWiseConvolution(Module):
+class SpatialDepthWiseConvolution(OptionalBias, Module):
     """Each input plane convolved with ``depthwiseMultiplier`` kernels of its own; output plane
     i*depthwiseMultiplier + k is input plane i with kernel k (weight depthwiseMultiplier x
     nInputPlane*kH*kW, bias depthwiseMultiplier x nInputPlane)."""
@@ -391,14 +391,8 @@ class SpatialDepthWiseConvolution(Module):
         self.gradBias = Tensor(depthwiseMultiplier, nInputPlane)
         self.reset()
 
-    def noBias(self):
-        self.bias = None
-        self.gradBias = None
-        return self
-
-    def reset(self, stdv=None):
-        reset_uniform(stdv, self.kW * self.kH * self.nInputPlane, self.weight, getattr(self, "bias", None))
-        return self
+    def _fan_in(self):
+        return self.kW * self.kH * self.nInputPlane
 
     def _check(self, input):
         check_ndim(self, input, (3, 4), "non-empty 3D or 4D input tensor")

@@ -11,7 +11,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
-from .module import Module, reset_uniform
+from .module import Module, OptionalBias, reset_uniform
 from .spatial import check_dim_size, check_tensor, put, scatter_grad, shape_str
 
 
@@ -202,7 +202,7 @@ class TemporalSubSampling(Module):
         self.gradBias._a[...] += scale * go.sum(axis=(0, 1))
 
 
-class TemporalRowConvolution(Module):
+class TemporalRowConvolution(OptionalBias, Module):
     """Each feature row convolved with its own kernel of kW taps (a depth-wise 1-D convolution);
     ``featFirst`` takes (batch x) inputFrameSize x nInputFrame input."""
 
@@ -220,14 +220,8 @@ class TemporalRowConvolution(Module):
         self.featFirst = bool(featFirst)
         self.reset()
 
-    def noBias(self):
-        self.bias = None
-        self.gradBias = None
-        return self
-
-    def reset(self, stdv=None):
-        reset_uniform(stdv, self.kW * self.inputFrameSize, self.weight, getattr(self, "bias", None))
-        return self
+    def _fan_in(self):
+        return self.kW * self.inputFrameSize
 
     def _check(self, input):
         return _frames(self, input, self.kW, self.dW, self.inputFrameSize, self.featFirst)

@@ -14,7 +14,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
-from .module import Module, reset_uniform
+from .module import Module, OptionalBias
 from .pooling import CeilMode, pooled_size
 from .spatial import (
     as_batch,
@@ -48,21 +48,14 @@ def _crop(acc, pad, size):
     return acc[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pad, size))]
 
 
-class _Volumetric3d(Module):
+class _Volumetric3d(OptionalBias, Module):
     """VolumetricConvolution / VolumetricFullConvolution: the bias switch, Torch7's reset (fan-in
     kT*kW*kH*nInputPlane), the buffers clearState empties and the printed geometry."""
 
     _buffers = ("finput", "fgradInput", "_input", "_gradOutput")
 
-    def noBias(self):
-        self.bias = None
-        self.gradBias = None
-        return self
-
-    def reset(self, stdv=None):
-        fan_in = self.kT * self.kW * self.kH * self.nInputPlane
-        reset_uniform(stdv, fan_in, self.weight, getattr(self, "bias", None))
-        return self
+    def _fan_in(self):
+        return self.kT * self.kW * self.kH * self.nInputPlane
 
     def clearState(self):
         utils.clear(self, *self._buffers)

@@ -1077,14 +1077,17 @@ class Emitter:
         e = s.exprs[0] if len(s.exprs) == 1 else None
         target = None
         it = None
-        if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.sym.kind == "global" \
+        next_pairs = len(s.exprs) == 2 and isinstance(s.exprs[0], A.Name) and \
+            s.exprs[0].name == "next" and s.exprs[0].sym.kind == "global"
+        if next_pairs or isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.sym.kind == "global" \
                 and len(e.args) == 1 and e.func.name in ("ipairs", "pairs"):
-            tbl = e.args[0]
+            tbl = s.exprs[1] if next_pairs else e.args[0]
+            is_ipairs = not next_pairs and e.func.name == "ipairs"
             tt = first(tbl.ty)
             seq = self.ex(tbl)
             key_used = names[0].refs > 1 or names[0].name != "_"
             key_used = self._used(s.names[0], s.body)
-            if e.func.name == "ipairs" or is_list(tt):
+            if is_ipairs or is_list(tt):
                 if len(names) == 1:
                     it = call("range", cst.Integer("1"), plus_one(call("len", seq)))
                     target = name(names[0].pyname)
@@ -1113,10 +1116,33 @@ class Emitter:
                 isinstance(e.func.key, A.String) and e.func.key.value == "gmatch":
             it = self.ex(e)
             target = tuple_([name(n.pyname) for n in names]) if len(names) > 1 else name(names[0].pyname)
+        if it is None and len(s.exprs) == 1 and self._lualib_field(e) == ("io", "lines") and len(e.args) == 1:
+            # for line in io.lines(path): the file's lines without their newlines
+            it = call(self.compat("lines"), self.ex(e.args[0]))
+            target = name(names[0].pyname) if len(names) == 1 else None
+        if it is None and len(s.exprs) >= 1 and not (len(s.exprs) == 1 and isinstance(e, A.Table)):
+            # Lua's generic for over an iterator function: f(state, control) until the first
+            # value is nil; compat.iterate runs that protocol (closures, next, stateful iterators)
+            if len(s.exprs) == 1 and isinstance(e, (A.Call, A.MethodCall)) and \
+                    e.ty is not None and e.ty.kind == "tuple":
+                values = [arg(self.ex_multi(e), star="*")]
+            else:
+                values = [arg(self.ex(x)) for x in s.exprs[:3]]
+            kwargs = {"width": cst.Integer(str(len(names)))} if len(names) > 1 else {}
+            it = call(self.compat("iterate"), *values, **kwargs)
+        if target is None and it is not None:
+            target = tuple_([name(n.pyname) for n in names]) if len(names) > 1 else name(names[0].pyname)
         if it is None:
-            raise Unsupported("generic 'for' over an iterator function (only pairs, ipairs and gmatch are translated)")
+            raise Unsupported("generic 'for' over this expression (not an iterator function)")
         body = self.loop_suite(s.body, s.end_line, s.line)
         return self.compound(cst.For(target=target, iter=it, body=body), s)
+
+    def _lualib_field(self, e):
+        """(lib, field) when ``e`` calls Lua's standard library ``lib.field(...)``."""
+        if isinstance(e, A.Call) and isinstance(e.func, A.Index) and isinstance(e.func.obj, A.Name) \
+                and e.func.obj.sym.kind == "global" and isinstance(e.func.key, A.String):
+            return e.func.obj.name, e.func.key.value
+        return None
 
     def _used(self, name_node, body):
         sym = name_node.sym
@@ -1294,6 +1320,9 @@ class Emitter:
         if isinstance(e, A.Nil):
             return FALSE
         t = first(e.ty)
+        if t is None and not isinstance(e, A.BinOp | A.UnOp):
+            # an untyped value might be 0, "" or an empty table, all true in Lua
+            return call(self.compat("truthy"), self.ex(e))
         if t is None or t.kind == "bool" or isinstance(e, A.Bool):
             return self.ex(e)
         if t.kind == "nil":
@@ -1442,7 +1471,19 @@ class Emitter:
             return attr(value, field)
         if isinstance(key, A.Table):
             return self.tensor_index(value, key)
+        if ot is None and not store and not self._has_methods(obj):
+            # a value the analysis could not type: a Lua array (a list, 0-based), a record (a
+            # dict) or a library object (1-based) -- compat.index decides at run time
+            return call(self.compat("index"), value, self.ex(key))
         return subscript(value, self.ex(key))
+
+    def _has_methods(self, obj):
+        """A name that methods are called on (``p:nElement()``) holds a library object: a Lua
+        array or record has no methods (an object of a Lua class is translated as one)."""
+        if isinstance(obj, A.Index) and not isinstance(obj.key, A.String):   # t[2] of a tensor t
+            inner = first(obj.obj.ty)
+            return inner is not None and inner.kind in ("tensor", "obj")
+        return isinstance(obj, A.Name) and obj.sym is not None and "method" in obj.sym.index_use
 
     def list_index(self, obj, key):
         """A 1-based Lua array index as a 0-based Python one."""
@@ -1504,10 +1545,8 @@ class Emitter:
             if field == "modf":
                 return call(self.compat("modf"), *A_)
             if field == "random":
-                self.inline_todo(line, "math.random draws from Lua's generator; the numbers differ")
                 return call(self.compat("math_random"), *A_)
             if field == "randomseed":
-                self.inline_todo(line, "math.randomseed seeds Lua's generator; the numbers differ")
                 return call(self.compat("math_randomseed"), *A_)
         if lib == "string":
             return self.string_call(field, args, e)

@@ -603,6 +603,8 @@ class Inference:
                 return Ty("tuple", items=[TENSOR, Ty("list", elem=NUM)])
             if name == "*":   # one of several optim methods: 2 or 3 values
                 return Ty("tuple", items=[TENSOR, Ty("list", elem=NUM)], cls="open")
+            if name[:1].isupper():   # optim.Logger, optim.ConfusionMatrix: a library object
+                return Ty("obj", cls=qual)
             return None
         if mod == "string":
             if name in ("format", "rep", "sub", "upper", "lower", "char", "reverse", "gsub"):

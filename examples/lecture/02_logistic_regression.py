@@ -48,12 +48,12 @@ def accuracy():
 print("before training: accuracy %.3f" % accuracy())
 
 logger = compat.arg(1) if compat.arg(1) is None else optim.Logger(compat.arg(1))
-if logger:
+if logger is not None:
     logger.setNames(["loss"])
 state = {"learningRate": 0.5}
 for epoch in range(1, 51):
     _, fs = optim.sgd(feval, params, state)
-    if logger:
+    if logger is not None:
         logger.add([fs[0]])
     if epoch % 10 == 0:
         print("epoch %2d  loss %.6f" % (epoch, fs[0]))
@@ -61,6 +61,6 @@ for epoch in range(1, 51):
 print("after training:  accuracy %.3f" % accuracy())
 compat.print("learned weight", model.get(1).weight)
 
-if logger:
+if logger is not None:
     logger.style(["-"])
     logger.plot()

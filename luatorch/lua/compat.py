@@ -21,8 +21,13 @@ __all__ = [
     "gmatch",
     "gsub",
     "index",
+    "iterate",
     "length",
+    "lines",
     "match",
+    "math_random",
+    "math_randomseed",
+    "next",
     "numeric_for",
     "pairs",
     "pcall",
@@ -608,3 +613,134 @@ def error(message=None, level=1, where=None):
 def truthy(x):
     """Lua's truth: everything but nil and false is true (0 and "" included)."""
     return x is not None and x is not False
+
+
+# --- math.random: LuaJIT 2.1's generator ------------------------------------------------------
+# LuaJIT draws math.random from a combined Tausworthe generator (L'Ecuyer 1991, period 2^223):
+# four 64-bit LFSR components, each stepped with its (k, q, s) parameters, outputs XORed.
+# Seeding spreads one double over the four states (d = d*pi + e, chained); 10 warm-up steps.
+_U64 = (1 << 64) - 1
+_TAUSWORTHE = ((63, 31, 18), (58, 19, 28), (55, 24, 7), (47, 21, 8))
+
+
+class LuaRandom:
+    """The state of Lua's ``math.random`` (as LuaJIT 2.1 draws it, so seeded scripts print the
+    same numbers)."""
+
+    def __init__(self, seed=None):
+        if seed is None:
+            # luaopen_math's fixed start state (what an unseeded script draws from)
+            self.state = [0xa0d277570a345b8c, 0x764a296c5d4aa64f,
+                          0x51220704070adeaa, 0x2a2717b5a7b7b927]
+        else:
+            self.seed(seed)
+
+    def seed(self, d):
+        import struct
+
+        d = float(d)
+        state = []
+        for k, _q, _s in _TAUSWORTHE:
+            least = 1 << (64 - k)    # the top k bits of each component must not all be zero
+            d = d * 3.14159265358979323846 + 2.7182818284590452354
+            bits = struct.unpack("<Q", struct.pack("<d", d))[0]
+            if bits < least:
+                bits += least
+            state.append(bits)
+        self.state = state
+        for _ in range(10):
+            self.next_u64()
+
+    def next_u64(self):
+        out = 0
+        state = self.state
+        for i, (k, q, s) in enumerate(_TAUSWORTHE):
+            z = state[i]
+            z = ((((z << q) & _U64) ^ z) >> (k - s)) ^ (((z & (_U64 << (64 - k)) & _U64) << s) & _U64)
+            state[i] = z
+            out ^= z
+        return out
+
+    def random(self, m=None, n=None):
+        # 52 random bits as a double in [1, 2), minus one
+        d = (self.next_u64() & 0x000FFFFFFFFFFFFF) / 4503599627370496.0
+        if m is None:
+            return d
+        if n is None:
+            return math.floor(d * m) + 1
+        return math.floor(d * (n - m + 1)) + m
+
+
+_lua_random = LuaRandom()
+
+
+def math_random(m=None, n=None):
+    """``math.random([m [, n]])`` with LuaJIT's numbers: [0, 1), [1, m] or [m, n]."""
+    for i, v in enumerate((m, n), 1):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            raise LuaError(f"bad argument #{i} to 'random' (number expected, got {type(v)})")
+    return _lua_random.random(m, n)
+
+
+def math_randomseed(seed):
+    """``math.randomseed(x)``: reseed LuaJIT's generator (every bit of the double counts)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, float)):
+        raise LuaError(f"bad argument #1 to 'randomseed' (number expected, got {type(seed)})")
+    _lua_random.seed(seed)
+
+
+# --- generic for over iterator functions -----------------------------------------------------
+def _arity(f):
+    """How many arguments ``f`` takes from Lua's (state, control) pair: a Lua function ignores
+    extra arguments, a Python one would fail on them."""
+    import inspect
+
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return 2
+    count = 0
+    for p in params:
+        if p.kind == p.VAR_POSITIONAL:
+            return 2
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            count += 1
+    return min(count, 2)
+
+
+def iterate(f, state=None, control=None, *, width=1):
+    """Lua's generic ``for v1, ..., vn in f, state, control``: call ``f(state, control)`` until its
+    first value is nil, the first value becoming the next control; yields ``width`` values (one
+    value alone when width is 1)."""
+    if not callable(f):
+        raise LuaError(f"attempt to call a {type(f)} value (the iterator of a 'for' loop)")
+    arity = _arity(f)
+    while True:
+        values = f(*(state, control)[:arity])
+        if not isinstance(values, tuple):
+            values = (values,)
+        if not values or values[0] is None:
+            return
+        control = values[0]
+        if width == 1:
+            yield control
+        else:
+            yield tuple(values[:width]) + (None,) * (width - len(values))
+
+
+def next(t, key=None):
+    """Lua's ``next(t, key)``: the entry after ``key`` (the first for nil), or nil at the end."""
+    items = pairs(t)
+    if key is None:
+        return items[0] if items else None
+    for i, (k, _v) in enumerate(items):
+        if k == key:
+            return items[i + 1] if i + 1 < len(items) else None
+    raise LuaError("invalid key to 'next'")
+
+
+def lines(path):
+    """``io.lines(path)``: the file's lines without their line ends."""
+    with open(path) as f:
+        for line in f:
+            yield line[:-1] if line.endswith("\n") else line

@@ -529,6 +529,8 @@ local function run_results(r)
 end
 
 function P.run(mode, x, name)
+   -- Python ran since Lua last did: FFI element views made before may be stale
+   B.before_python()
    local f, err
    if mode == 'file' then
       f, err = loadfile(x)
@@ -553,7 +555,9 @@ function P.repl_line(line)
          return 'error', err
       end
    end
+   B.before_python()
    local r = pack(xpcall(f, on_error))
+   B.sync_bound()
    if not r[1] then
       local e = r[2]
       return 'error', (type(e) == 'table' and e.err or tostring(e)) .. (e.tb or '')

@@ -978,6 +978,8 @@ class LuaSession:
     def execute(self, code, chunkname="=(string)"):
         """Run Lua source; return its results converted to Python (a tuple when several).
         A Lua error raises LuaError."""
+        if self._bound:
+            self._check_bound()  # Python may have changed bound fields since Lua last ran
         return self._results(self._run("string", code, chunkname))
 
     def eval(self, expression):
@@ -987,6 +989,8 @@ class LuaSession:
     def run_file(self, path, args=(), argv0=None):
         """Run a Lua file as ``th path args...`` does (the global ``arg`` holds ``args``)."""
         self._P.set_arg(argv0 or sys.argv[0], sys.executable, *[str(a) for a in args])
+        if self._bound:
+            self._check_bound()
         return self._results(self._run("file", str(path)))
 
     def require(self, name):

@@ -438,3 +438,19 @@ def test_bound_fields_holding_arrays_still_sync(lua):
     assert lua.execute("local items = b.items; swap(b); return #items, items == b.items") == (2, True)
     assert lua.execute("swap(b); return b.items[1] ~= nil") is True
     assert b.items[0][0] == 0
+
+
+def test_python_changes_between_chunks_reach_lua(lua):
+    from luatorch import torch
+
+    x = torch.Tensor(3).fill(1)
+    w = torch.Tensor(2, 2).fill(1)
+    b = Box()
+    lua.set_global("x", x)
+    lua.set_global("w", w)
+    lua.set_global("b", b)
+    assert lua.execute("row = w[2]; items = b.items; return x[1], row[1]") == (1, 1)
+    x.set(torch.Tensor(5).fill(7))      # x now points at another storage
+    w.resize(40, 40).fill(3)            # w's storage is reallocated
+    b.items.append(Box())
+    assert lua.execute("return x[1], x:size(1), row[1], #items") == (7, 5, 3, 1)

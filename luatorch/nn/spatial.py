@@ -128,7 +128,18 @@ def as_batch(input, ndim):
 
 
 # --- convolutions -------------------------------------------------------------------------
-class SpatialConvolution(OptionalBias, Module):
+class UnfoldBuffers:
+    """Convolutions with Torch7's buffers (unfolded input and the like): clearState empties
+    the fields named in ``_buffers`` too."""
+
+    _buffers = ("finput", "fgradInput", "_input", "_gradOutput")
+
+    def clearState(self):
+        utils.clear(self, *self._buffers)
+        return Module.clearState(self)
+
+
+class SpatialConvolution(OptionalBias, UnfoldBuffers, Module):
     """2-D convolution of an nInputPlane x H x W image (or a batch of them) with
     nOutputPlane kernels of nInputPlane x kH x kW, stride (dW, dH), zero padding (padW, padH)."""
 
@@ -335,10 +346,6 @@ class SpatialConvolution(OptionalBias, Module):
                     getattr(self, name).set()
         return Module.type(self, type, tensorCache)
 
-    def clearState(self):
-        utils.clear(self, "finput", "fgradInput", "_input", "_gradOutput")
-        return Module.clearState(self)
-
     def _stride_pad_text(self):
         s = ""
         if self.dW != 1 or self.dH != 1 or self.padW != 0 or self.padH != 0:
@@ -382,11 +389,12 @@ class SpatialDilatedConvolution(SpatialConvolution):
         return s + (")" if getattr(self, "bias", None) is not None else ") without bias")
 
 
-class SpatialFullConvolution(OptionalBias, Module):
+class SpatialFullConvolution(OptionalBias, UnfoldBuffers, Module):
     """Transposed ("full", fractionally strided) convolution: the adjoint of SpatialConvolution.
     Output size (H - 1)*dH - 2*padH + kH + adjH (same for W)."""
 
     __typename__ = "nn.SpatialFullConvolution"
+    _buffers = ("finput", "fgradInput", "ones", "_input", "_gradOutput")
 
     def __init__(self, nInputPlane, nOutputPlane, kW, kH, dW=1, dH=1, padW=0, padH=0, adjW=0, adjH=0):
         super().__init__()
@@ -495,10 +503,6 @@ class SpatialFullConvolution(OptionalBias, Module):
         self.gradWeight._a[...] += scale * gw.reshape(self.gradWeight._size)
         if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
             self.gradBias._a[...] += scale * gradOutput._a.reshape(B, self.nOutputPlane, -1).sum(axis=(0, 2))
-
-    def clearState(self):
-        utils.clear(self, "finput", "fgradInput", "ones", "_input", "_gradOutput")
-        return Module.clearState(self)
 
     def __tostring__(self):
         s = f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kW}x{self.kH}"

@@ -18,6 +18,7 @@ from .criterion import Criterion, weighted_nll_output
 from .module import Module, OptionalBias, _bernoulli, _uniform, reset_uniform
 from .simple import Power, Sqrt, Square
 from .spatial import (
+    UnfoldBuffers,
     as_batch,
     check_dim_size,
     check_ndim,
@@ -138,7 +139,7 @@ class SpatialLPPooling(Sequential):
         pass
 
 
-class SpatialConvolutionLocal(Module):
+class SpatialConvolutionLocal(UnfoldBuffers, Module):
     """Locally connected layer: a convolution whose kernels differ at every output position
     (weight oH x oW x nOutputPlane x nInputPlane x kH x kW, bias nOutputPlane x oH x oW);
     the input size iW x iH is fixed at construction."""
@@ -229,10 +230,6 @@ class SpatialConvolutionLocal(Module):
         gw = np.matmul(g, cols.transpose(0, 2, 1))  # (L, O, K)
         self.gradWeight._a[...] += scale * gw.reshape(self.gradWeight._size)
         self.gradBias._a[...] += scale * g.sum(axis=2).T.reshape(self.gradBias._size)
-
-    def clearState(self):
-        utils.clear(self, "finput", "fgradInput", "_input", "_gradOutput")
-        return Module.clearState(self)
 
     def __tostring__(self):
         s = (f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.iW}x{self.iH}, "
@@ -367,7 +364,7 @@ class SpatialConvolutionMap(Module):
         self.gradBias._a[...] += scale * g.sum(axis=(0, 2, 3))
 
 
-class SpatialDepthWiseConvolution(OptionalBias, Module):
+class SpatialDepthWiseConvolution(OptionalBias, UnfoldBuffers, Module):
     """Each input plane convolved with ``depthwiseMultiplier`` kernels of its own; output plane
     i*depthwiseMultiplier + k is input plane i with kernel k (weight depthwiseMultiplier x
     nInputPlane*kH*kW, bias depthwiseMultiplier x nInputPlane)."""
@@ -454,10 +451,6 @@ class SpatialDepthWiseConvolution(OptionalBias, Module):
         self.gradWeight._a[...] += scale * gw.transpose(1, 0, 2).reshape(self.gradWeight._size)
         if getattr(self, "bias", None) is not None and getattr(self, "gradBias", None) is not None:
             self.gradBias._a[...] += scale * g.sum(axis=2).T
-
-    def clearState(self):
-        utils.clear(self, "finput", "fgradInput", "_input", "_gradOutput")
-        return Module.clearState(self)
 
     def __tostring__(self):
         s = f"{typename(self)}({self.nInputPlane} -> {self.depthwiseMultiplier}, {self.kW}x{self.kH}"

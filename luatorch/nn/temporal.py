@@ -12,7 +12,14 @@ from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
 from .module import Module, OptionalBias, reset_uniform
-from .spatial import check_dim_size, check_tensor, put, scatter_grad, shape_str
+from .spatial import (
+    UnfoldBuffers,
+    check_dim_size,
+    check_tensor,
+    put,
+    scatter_grad,
+    shape_str,
+)
 
 
 def _frames(module, input, kW, dW, frame_size=None, feat_first=False):
@@ -202,7 +209,7 @@ class TemporalSubSampling(Module):
         self.gradBias._a[...] += scale * go.sum(axis=(0, 1))
 
 
-class TemporalRowConvolution(OptionalBias, Module):
+class TemporalRowConvolution(OptionalBias, UnfoldBuffers, Module):
     """Each feature row convolved with its own kernel of kW taps (a depth-wise 1-D convolution);
     ``featFirst`` takes (batch x) inputFrameSize x nInputFrame input."""
 
@@ -275,10 +282,6 @@ class TemporalRowConvolution(OptionalBias, Module):
             if getattr(self, name, None) is not None:
                 getattr(self, name).set()
         return Module.type(self, type, tensorCache)
-
-    def clearState(self):
-        utils.clear(self, "finput", "fgradInput", "_input", "_gradOutput")
-        return Module.clearState(self)
 
     def __tostring__(self):
         s = f"{typename(self)}({self.inputFrameSize}, {self.kW}"

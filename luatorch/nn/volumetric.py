@@ -17,6 +17,7 @@ from . import utils
 from .module import Module, OptionalBias
 from .pooling import CeilMode, pooled_size
 from .spatial import (
+    UnfoldBuffers,
     as_batch,
     check_dim_size,
     check_ndim,
@@ -48,18 +49,12 @@ def _crop(acc, pad, size):
     return acc[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pad, size))]
 
 
-class _Volumetric3d(OptionalBias, Module):
+class _Volumetric3d(OptionalBias, UnfoldBuffers, Module):
     """VolumetricConvolution / VolumetricFullConvolution: the bias switch, Torch7's reset (fan-in
     kT*kW*kH*nInputPlane), the buffers clearState empties and the printed geometry."""
 
-    _buffers = ("finput", "fgradInput", "_input", "_gradOutput")
-
     def _fan_in(self):
         return self.kT * self.kW * self.kH * self.nInputPlane
-
-    def clearState(self):
-        utils.clear(self, *self._buffers)
-        return Module.clearState(self)
 
     def _adjustments(self):
         return ()
@@ -166,7 +161,7 @@ class VolumetricFullConvolution(_Volumetric3d):
     (T - 1)*dT - 2*padT + kT + adjT per dimension."""
 
     __typename__ = "nn.VolumetricFullConvolution"
-    _buffers = _Volumetric3d._buffers + ("ones",)
+    _buffers = UnfoldBuffers._buffers + ("ones",)
 
     def __init__(self, nInputPlane, nOutputPlane, kT, kW, kH, dT=1, dW=1, dH=1, padT=0, padW=0, padH=0,
                  adjT=0, adjW=0, adjH=0):

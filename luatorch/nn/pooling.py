@@ -67,6 +67,19 @@ class CeilMode:
         return self
 
 
+class CountPad:
+    """Average pooling's divisor switch: the whole window (``setCountIncludePad``, default)
+    or only its cells inside the input (``setCountExcludePad``)."""
+
+    def setCountIncludePad(self):
+        self.count_include_pad = True
+        return self
+
+    def setCountExcludePad(self):
+        self.count_include_pad = False
+        return self
+
+
 class _SpatialWindows(CeilMode, Module):
     """SpatialMaxPooling / SpatialAveragePooling: kW x kH windows, stride (dW, dH), padding
     (padW, padH), output size rounded down or (``ceil()``) up."""
@@ -206,7 +219,7 @@ class SpatialDilatedMaxPooling(SpatialMaxPooling):
         return self._window_text() + f", {self.dilationW},{self.dilationH})"
 
 
-class SpatialAveragePooling(_SpatialWindows):
+class SpatialAveragePooling(CountPad, _SpatialWindows):
     """Mean over kW x kH windows, stride (dW, dH) (default 1), zero padding (padW, padH);
     ``ceil()`` rounds the output size up; ``setCountExcludePad()`` divides by the number of
     input cells in the window instead of the window size."""
@@ -223,14 +236,6 @@ class SpatialAveragePooling(_SpatialWindows):
         self.ceil_mode = False
         self.count_include_pad = True
         self.divide = True
-
-    def setCountIncludePad(self):
-        self.count_include_pad = True
-        return self
-
-    def setCountExcludePad(self):
-        self.count_include_pad = False
-        return self
 
     def _divisor(self, H, W, oH, oW):
         """(oH, oW) window sizes THNN divides by. (Torch7 multiplies the result back by kW*kH

@@ -15,7 +15,7 @@ from ..torch import LongTensor, Tensor
 from ..torch.classes import typename
 from . import utils
 from .module import Module, OptionalBias
-from .pooling import CeilMode, pooled_size
+from .pooling import CeilMode, CountPad, pooled_size
 from .spatial import (
     UnfoldBuffers,
     as_batch,
@@ -361,7 +361,7 @@ class VolumetricMaxPooling(_VolumetricPooling):
         return Module.clearState(self)
 
 
-class VolumetricAveragePooling(_VolumetricPooling):
+class VolumetricAveragePooling(CountPad, _VolumetricPooling):
     """Mean over kT x kH x kW windows (stride defaults to the kernel), zero padding counted in
     the divisor as THNN does by default."""
 
@@ -371,14 +371,6 @@ class VolumetricAveragePooling(_VolumetricPooling):
         super().__init__()
         self._setup(kT, kW, kH, dT, dW, dH, padT, padW, padH)
         self.count_include_pad = True
-
-    def setCountIncludePad(self):
-        self.count_include_pad = True
-        return self
-
-    def setCountExcludePad(self):
-        self.count_include_pad = False
-        return self
 
     def _divisor(self, size, o):
         k, d, p = self._k()

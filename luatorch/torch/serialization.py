@@ -201,7 +201,10 @@ def _find_class(name):
     if module is not None and (cls is None or name not in _READ_HOOKS):
         import importlib
 
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            return cls  # reported as an unknown class when it is one
         cls = classes.find(name)
     return cls
 

@@ -124,6 +124,19 @@ def facts_nngraph_mlp(out):
     assert number_after(out, "parameters") == 32 + 72 + 9 + 4
 
 
+def facts_dcgan(out):
+    has_lines(out, "(1): nn.SpatialFullConvolution(8 -> 8, 4x4) without bias",
+              "(2): nn.SpatialBatchNormalization (4D) (8)", "(2): nn.LeakyReLU(0.2)",
+              "(1): nn.SpatialConvolution(1 -> 4, 4x4, 2,2, 1,1) without bias",
+              "conv bias removed true true", "adam steps 12 12", "losses finite true",
+              "sample size 2 1 8 8", "tanh range true", "reloaded generator agrees true")
+    # D: 1*4*4*4 + 4*1*4*4 weights; G: 8*8*4*4 + BN 2*8 + 8*1*4*4 (convolutions without bias)
+    has_lines(out, f"params D {16 * 4 + 4 * 16} params G {8 * 8 * 16 + 16 + 8 * 16}")
+    # the discriminator starts near chance: BCE(real) + BCE(fake) near 2 ln 2
+    d_losses = [float(m) for m in re.findall(r"Loss_D: ([\d.]+)", out)]
+    assert len(d_losses) == 3 and all(abs(d - 2 * 0.6931) < 0.2 for d in d_losses)
+
+
 def facts_mlp_float(out):
     facts_mlp_optim(out)
     has_lines(out, "data 120 x 2 torch.FloatTensor torch.LongTensor",
@@ -159,6 +172,7 @@ PROGRAMS = [
             "os.tmpname, string.rep, paths.files iteration untranslated")]),
     ("types_and_checkpoints", "types_and_checkpoints.lua", [], facts_types, True,
      [xfail("translator: os.tmpname untranslated, so the checkpoint path is undefined")]),
+    ("dcgan", "dcgan.lua", [], facts_dcgan, True, []),
     ("nngraph_mlp", "nngraph_mlp.lua", [], facts_nngraph_mlp, True,
      [xfail("translator: `node.data.annotations.name` is emitted as attribute access on "
             "the annotations dict (AttributeError)")]),

@@ -10,6 +10,14 @@ gives scripts). Values cross the boundary as follows:
   changes are seen by the script); a function as a ``LuaFunction`` (a Python callable).
 * Python -> Lua: plain values as themselves; a list, tuple or dict as a new Lua table; a tuple
   returned by a call as multiple values; any other object as its one proxy.
+* Fields of library objects holding a list or dict (``model.modules``, a node's
+  ``annotations``) read as one Lua table bound to it: Lua's changes reach the Python container
+  before the next call into Python (or when Lua code hands back to Python), Python's changes
+  are copied into the table after each call.
+* Element access (``x[i]``, ``w[i][j]``) goes through LuaJIT FFI pointers into the storage's
+  numpy buffer, valid until Python runs again; rows of matrices are FFI structs.
+* Errors: a Python exception becomes a Lua error "file:line: message"; a Lua error reaching
+  Python is a ``LuaError`` whose ``value`` is the Lua error value converted to Python.
 """
 
 import ctypes
@@ -82,7 +90,7 @@ def _ask_sessions(entry, *args):
     for session in list(_SESSIONS):
         try:
             answer = getattr(session._B, entry)(*args)
-        except Exception:  # noqa: BLE001 - a hook must never break the library's call
+        except Exception:  # noqa: BLE001, S112 - a hook must never break the library's call
             continue
         if answer:
             return answer
@@ -541,7 +549,7 @@ class LuaSession:
         equal without calling __eq__ (library objects compare by identity anyway); elements
         whose == is not a truth value (numpy arrays) fall back to an identity check."""
         try:
-            return not (obj == snap)
+            return obj != snap
         except (ValueError, TypeError):
             if type(obj) is dict:
                 return obj.keys() != snap.keys() or \

@@ -325,6 +325,8 @@ class ClassInfo:
         self.sym, self.typename, self.parent, self.parent_sym = sym, typename, parent, parent_sym
         self.methods = []   # FuncDecl nodes
         self.emitted = False
+        self.lua_base = None   # a metatable class: its base class's symbol (or None)
+        self.metatable = False
 
 
 # --- the emitter ---------------------------------------------------------------------------------
@@ -565,6 +567,17 @@ class Emitter:
                 targets = s.names if isinstance(s, A.Local) else s.targets
                 if tc and isinstance(targets[0], A.Name):
                     found = (targets, tc)
+            if found is None and isinstance(s, A.Local) and len(s.names) == 1 and len(s.exprs) == 1:
+                meta = self._metatable_class(s, stmts[i + 1:])
+                if meta is not None:
+                    self.classes[s.names[0].sym] = meta
+                    s.class_info = meta
+                    for later in stmts[i + 1:]:
+                        if isinstance(later, A.FuncDecl) and isinstance(later.target, A.Index) and \
+                                isinstance(later.target.obj, A.Name) and later.target.obj.sym is meta.sym:
+                            meta.methods.append(later)
+                            self.class_methods.add(id(later))
+                    continue
             if found:
                 targets, (typename, parent) = found
                 info = ClassInfo(targets[0].sym, typename, parent,
@@ -580,6 +593,70 @@ class Emitter:
             for b in self._sub_blocks(s):
                 self._collect_classes(b)
 
+    # Lua's class idiom: local Foo = {}; Foo.__index = Foo; function Foo.new(...) local self =
+    # setmetatable({}, Foo) ... end; function Foo:m() ... end  (a base: setmetatable({}, {__index = Base}))
+    _METAMETHODS = {"__tostring": "__str__", "__call": "__call__", "__add": "__add__",
+                    "__sub": "__sub__", "__mul": "__mul__", "__div": "__truediv__",
+                    "__mod": "__mod__", "__pow": "__pow__", "__unm": "__neg__",
+                    "__eq": "__eq__", "__lt": "__lt__", "__le": "__le__"}
+
+    def _metatable_class(self, decl, later):
+        sym = decl.names[0].sym
+        value = decl.exprs[0]
+        base = None
+        if isinstance(value, A.Call) and self._is_global_call(value, "setmetatable") and \
+                len(value.args) == 2 and isinstance(value.args[0], A.Table) and not value.args[0].items:
+            meta = value.args[1]      # setmetatable({}, {__index = Base})
+            if not (isinstance(meta, A.Table) and len(meta.items) == 1 and
+                    isinstance(meta.items[0].key, A.String) and meta.items[0].key.value == "__index"
+                    and isinstance(meta.items[0].value, A.Name) and meta.items[0].value.sym in self.classes
+                    and self.classes[meta.items[0].value.sym].metatable):
+                return None
+            base = meta.items[0].value.sym
+        elif not (isinstance(value, A.Table) and not value.items):
+            return None
+        index_stmt = next((st for st in later if isinstance(st, A.Assign) and len(st.targets) == 1
+                           and len(st.exprs) == 1 and isinstance(st.targets[0], A.Index)
+                           and isinstance(st.targets[0].obj, A.Name) and st.targets[0].obj.sym is sym
+                           and isinstance(st.targets[0].key, A.String)
+                           and st.targets[0].key.value == "__index" and isinstance(st.exprs[0], A.Name)
+                           and st.exprs[0].sym is sym), None)
+        if index_stmt is None or sym is None or sym.kind == "global":
+            return None
+        # every use of Foo: Foo.name (string keys, no metamethod stored as a value), the
+        # metatable argument of setmetatable(x, Foo), {__index = Foo} of a subclass, Foo.__index = Foo
+        uses = field_uses = meta_uses = 0
+        for n in A.walk(self.chunk.body):
+            if isinstance(n, A.Name) and n.sym is sym:
+                uses += 1
+            elif isinstance(n, A.Index) and isinstance(n.obj, A.Name) and n.obj.sym is sym:
+                if not isinstance(n.key, A.String):
+                    return None
+                field_uses += 1
+            elif isinstance(n, A.Call) and self._is_global_call(n, "setmetatable") and \
+                    len(n.args) == 2 and isinstance(n.args[1], A.Name) and n.args[1].sym is sym:
+                meta_uses += 1
+            elif isinstance(n, A.Table) and len(n.items) == 1 and isinstance(n.items[0].key, A.String) \
+                    and n.items[0].key.value == "__index" and isinstance(n.items[0].value, A.Name) \
+                    and n.items[0].value.sym is sym:
+                meta_uses += 1
+        if uses != field_uses + meta_uses + 2:
+            return None
+        info = ClassInfo(sym, None, None, None)
+        info.metatable = True
+        info.lua_base = base
+        self.class_methods.add(id(index_stmt))
+        return info
+
+    def _method_call_names(self):
+        if not hasattr(self, "_method_names"):
+            self._method_names = {n.method for n in A.walk(self.chunk.body) if isinstance(n, A.MethodCall)}
+        return self._method_names
+
+    def _is_global_call(self, e, fname):
+        return isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == fname \
+            and e.func.sym is not None and e.func.sym.kind == "global"
+
     def _sub_blocks(self, s):
         if isinstance(s, (A.Do, A.While, A.Repeat, A.NumFor, A.GenFor)):
             return [s.body]
@@ -587,7 +664,40 @@ class Emitter:
             return [b for _, b in s.clauses] + ([s.orelse] if s.orelse else [])
         return []
 
+    def metatable_class_def(self, s, info):
+        bases = [arg(name(info.lua_base.pyname))] if info.lua_base is not None else []
+        body = []
+        self.class_stack.append(info)
+        for m in info.methods:
+            key = m.target.key.value
+            f = m.func
+            # a dot function is a method when it is ever called with ':' (Lua passes the object)
+            static = not m.is_method and key not in self._METAMETHODS and \
+                not (f.params and f.params[0].name == "self") and key not in self._method_call_names()
+            if key == "__len":
+                raise Unsupported("metamethod __len (LuaJIT, as Lua 5.1, never calls it for tables)")
+            if key.startswith("__") and key not in self._METAMETHODS:
+                raise Unsupported(f"metamethod {key} (no faithful Python spelling)")
+            defs = self.function_def(f, self._METAMETHODS.get(key, key), m, method=m.is_method)
+            if static:
+                defs[0] = defs[0].with_changes(decorators=[cst.Decorator(name("staticmethod"))])
+            if key == "__eq":   # Lua tables stay usable as keys (by identity) with __eq
+                defs.append(cst.SimpleStatementLine([assign([name("__hash__")],
+                                                            attr(name("object"), "__hash__"))]))
+            body.extend(defs)
+            if key == "__lt" and not any(o.target.key.value == "__le" for o in info.methods):
+                # Lua 5.1 takes a <= b as not (b < a) when only __lt is given
+                body.append(cst.parse_statement("def __le__(a, b):\n    return not b < a\n"))
+        self.class_stack.pop()
+        if not body:
+            body = [cst.SimpleStatementLine([cst.Pass()])]
+        cls = cst.ClassDef(name=name(info.sym.pyname), bases=bases,
+                           body=cst.IndentedBlock(body=body, header=self.marked_ws(s.line)))
+        return [cls]
+
     def class_def(self, s, info):
+        if info.metatable:
+            return self.metatable_class_def(s, info)
         parent = info.parent
         if parent:
             base = dotted(parent) if "." in parent else name(parent)
@@ -1036,6 +1146,12 @@ class Emitter:
                 if level is None or isinstance(level, A.Number) and level.value == 1:
                     args.append(string(f"{self.chunkname}:{c.line}"))
                 return [self.simple(cst.Raise(exc=call(self.compat("LuaError"), *args)), s)]
+            if fname == "setmetatable" and len(c.args) == 2 and isinstance(c.args[1], A.Name) and \
+                    c.args[1].sym in self.classes and self.classes[c.args[1].sym].metatable and \
+                    isinstance(c.args[0], A.Name):
+                # setmetatable(obj, Sub) on an object made by the base class: it becomes a Sub
+                return [self.simple(assign([attr(self.ex(c.args[0]), "__class__")],
+                                           name(c.args[1].sym.pyname)), s)]
         return [self.simple(expr_stmt(self.ex_multi(c)), s)]
 
     # --- loops -------------------------------------------------------------------------------
@@ -1751,6 +1867,11 @@ class Emitter:
             return call(self.compat("lua_assert"), *self.args(args))
         if fname == "require":
             raise Unsupported("require used inside an expression")
+        if fname == "setmetatable" and len(args) == 2 and isinstance(args[1], A.Name) and \
+                args[1].sym in self.classes and self.classes[args[1].sym].metatable:
+            if isinstance(args[0], A.Table) and not args[0].items:
+                return call(name(args[1].sym.pyname))
+            raise Unsupported("setmetatable on an existing table inside an expression")
         if fname in ("setmetatable", "getmetatable", "rawget", "rawset", "setfenv", "getfenv",
                      "loadstring", "load", "dofile", "loadfile", "module", "newproxy"):
             raise Unsupported(f"{fname} (metatables and dynamic code have no faithful Python spelling here)")

@@ -534,6 +534,8 @@ class Inference:
         if name == "unpack" and args and is_list(first(args[0])) and first(args[0]).items:
             return Ty("tuple", items=first(args[0]).items)
         if name == "setmetatable":
+            if len(e.args) == 2 and isinstance(e.args[1], A.Name):
+                return Ty("obj", cls="lua")   # an object of a Lua class (attributes, methods)
             return first(args[0]) if args else None
         return None
 

@@ -85,8 +85,11 @@ def tostring(x):
         return x
     if isinstance(x, (list, dict)):
         return f"table: 0x{id(x):08x}"
-    if callable(x) and not hasattr(x, "__typename__") and not hasattr(_builtin_type(x), "__typename__"):
+    if callable(x) and not hasattr(x, "__typename__") and not hasattr(_builtin_type(x), "__typename__") \
+            and not hasattr(_builtin_type(x), "__call__"):
         return f"function: 0x{id(x):08x}"
+    if _builtin_type(x).__str__ is object.__str__ and not hasattr(x, "__typename__"):
+        return f"table: 0x{id(x):08x}"   # an object of a translated Lua class without __tostring
     return str(x)
 
 

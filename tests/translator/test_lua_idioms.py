@@ -21,6 +21,10 @@ CASES = {
         'math.randomseed(42)\nprint(math.random(), math.random(6), math.random(10, 20))\nmath.randomseed(1.5)\nlocal xs = {}\nfor i = 1, 3 do xs[i] = math.random(100) end\nprint(xs[1], xs[2], xs[3])\n',
         'compat.math_randomseed(42)\ncompat.print(compat.math_random(), compat.math_random(6), compat.math_random(10, 20))\ncompat.math_randomseed(1.5)\nxs = []\nfor i in range(1, 4):\n    xs.append(compat.math_random(100))\ncompat.print(xs[0], xs[1], xs[2])',
     ),
+    'metatable_class_idiom_to_python_class': (
+        "-- a Lua class through metatables\nlocal Point = {}\nPoint.__index = Point\n\nfunction Point.new(x, y)\n  local self = setmetatable({}, Point)\n  self.x = x\n  self.y = y\n  return self\nend\n\nfunction Point:norm2()\n  return self.x * self.x + self.y * self.y\nend\n\nfunction Point.__add(a, b)\n  return Point.new(a.x + b.x, a.y + b.y)\nend\n\nfunction Point.__eq(a, b)\n  return a.x == b.x and a.y == b.y\nend\n\nfunction Point.__lt(a, b)\n  return a:norm2() < b:norm2()\nend\n\nfunction Point:__tostring()\n  return '(' .. self.x .. ', ' .. self.y .. ')'\nend\n\nfunction Point.size(p)\n  return 2\nend\n\nfunction Point.__call(self, k)\n  return self.x * k\nend\n\nlocal p = Point.new(1, 2)\nlocal q = Point.new(3, 4)\nlocal r = p + q\nprint(r.x, r.y, p:norm2(), tostring(r), p:size(), p(10))\nprint(p == Point.new(1, 2), p < q, q < p, p <= q)\nprint(r)\n\nlocal Point3 = setmetatable({}, {__index = Point})\nPoint3.__index = Point3\n\nfunction Point3.new(x, y, z)\n  local self = Point.new(x, y)\n  setmetatable(self, Point3)\n  self.z = z\n  return self\nend\n\nfunction Point3:norm2()\n  return Point.norm2(self) + self.z * self.z\nend\n\nlocal s = Point3.new(1, 2, 2)\nprint(s:norm2(), s.x, s.z)\n",
+        '"""a Lua class through metatables"""\n\n\n\nclass Point:\n    @staticmethod\n    def new(x, y):\n        self = Point()\n        self.x = x\n        self.y = y\n        return self\n\n    def norm2(self):\n        return self.x * self.x + self.y * self.y\n\n    def __add__(a, b):\n        return Point.new(a.x + b.x, a.y + b.y)\n\n    def __eq__(a, b):\n        return a.x == b.x and a.y == b.y\n\n    __hash__ = object.__hash__\n\n    def __lt__(a, b):\n        return a.norm2() < b.norm2()\n\n    def __le__(a, b):\n        return not b < a\n\n    def __str__(self):\n        return "(" + compat.tostring(self.x) + ", " + compat.tostring(self.y) + ")"\n\n    def size(p):\n        return 2\n\n    def __call__(self, k):\n        return self.x * k\n\n\np = Point.new(1, 2)\nq = Point.new(3, 4)\nr = p + q\ncompat.print(r.x, r.y, p.norm2(), compat.tostring(r), p.size(), p(10))\ncompat.print(p == Point.new(1, 2), p < q, q < p, p <= q)\ncompat.print(r)\n\n\nclass Point3(Point):\n    @staticmethod\n    def new(x, y, z):\n        self = Point.new(x, y)\n        self.__class__ = Point3\n        self.z = z\n        return self\n\n    def norm2(self):\n        return Point.norm2(self) + self.z * self.z\n\n\ns = Point3.new(1, 2, 2)\ncompat.print(s.norm2(), s.x, s.z)',
+    ),
 }
 
 
@@ -36,3 +40,12 @@ def test_same_output_as_luajit(name):
     translation = translate(lua)
     assert translation.todos == []
     assert normalise(run_python(translation.code)) == normalise(run_luajit(lua))
+
+
+def test_metatables_without_a_python_spelling_are_todos():
+    lua = ("local d = setmetatable({}, {__index = function(t, k) return k end})\n"
+           "local S = {}\nS.__index = S\nfunction S.__concat(a, b) return 'ab' end\n"
+           "local F = {}\nF.__index = F\nfunction F.__len(f) return 2 end\n")
+    todos = translate(lua).todos
+    assert [line for line, _ in todos] == [1, 4, 7]
+    assert "setmetatable" in todos[0][1] and "__concat" in todos[1][1] and "__len" in todos[2][1]

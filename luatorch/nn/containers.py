@@ -84,7 +84,7 @@ class Container(Module):
         return self
 
     def share(self, mlp, *names):
-        for m, other in zip(self.modules, mlp.modules):
+        for m, other in zip(self.modules, mlp.modules, strict=False):
             m.share(other, *names)
         return self
 
@@ -258,7 +258,8 @@ class Concat(_SlicedBackward, Container):
         d = self.dimension - 1
         size = list(outs[0]._size)
         for k, o in enumerate(outs[1:], 2):
-            if len(o._size) != len(size) or any(a != b for j, (a, b) in enumerate(zip(o._size, size)) if j != d):
+            if len(o._size) != len(size) or any(
+                    a != b for j, (a, b) in enumerate(zip(o._size, size, strict=True)) if j != d):
                 raise ValueError(f"{typename(self)}: output {k} of size {'x'.join(map(str, o._size))} "
                                  f"cannot be concatenated with size {'x'.join(map(str, size))} "
                                  f"along dimension {self.dimension}")

@@ -731,7 +731,7 @@ class MultiCriterion(Criterion):
 
     def updateOutput(self, input, target):
         out = 0.0
-        for c, w in zip(self.criterions, self.weights):
+        for c, w in zip(self.criterions, self.weights, strict=True):
             out += w * c.updateOutput(input, target)
         self.output = out
         return out
@@ -739,7 +739,7 @@ class MultiCriterion(Criterion):
     def updateGradInput(self, input, target):
         gi, _ = utils.recursiveResizeAs(self.gradInput, input)
         utils.recursiveFill(gi, 0)
-        for c, w in zip(self.criterions, self.weights):
+        for c, w in zip(self.criterions, self.weights, strict=True):
             utils.recursiveAdd(gi, w, c.updateGradInput(input, target))
         self.gradInput = gi
         return gi

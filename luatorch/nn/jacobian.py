@@ -66,14 +66,14 @@ class Jacobian:
         params = module.parameters()[0]
         orig = [p._a.copy() for p in params]
         for i in range(sdout.size):
-            for p, o in zip(params, orig):
+            for p, o in zip(params, orig, strict=True):
                 p._a[...] = o
             sdout[...] = 0
             sdout[i] = 1
             module.updateGradInput(input, dout)
             module.accUpdateGradParameters(input, dout, 1)
             jacobian[:, i] = param._a.reshape(-1)
-        for p, o in zip(params, orig):
+        for p, o in zip(params, orig, strict=True):
             p._a[...] = o
         return Tensor(jacobian)
 

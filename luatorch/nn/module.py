@@ -131,7 +131,7 @@ class Module(LuaValue, NilFields, TorchObject):
     def updateParameters(self, learningRate):
         p = self.parameters()
         if p:
-            for w, g in zip(p[0], p[1]):
+            for w, g in zip(p[0], p[1], strict=True):
                 if w._size:
                     w._a[...] -= learningRate * g._a.reshape(w._size)
 
@@ -156,7 +156,7 @@ class Module(LuaValue, NilFields, TorchObject):
         if flat_params.nElement() != flat_grads.nElement():
             raise ValueError("getParameters: check that you are sharing parameters and gradParameters "
                              f"({flat_params.nElement()} parameters, {flat_grads.nElement()} gradients)")
-        for i, (w, g) in enumerate(zip(params, grads)):
+        for i, (w, g) in enumerate(zip(params, grads, strict=False)):
             if w._offset != g._offset:
                 raise ValueError(f"getParameters: misaligned parameter at {i + 1}")
         return flat_params, flat_grads
@@ -289,7 +289,7 @@ def _rand(n):
 
 def _is_compact(t):
     """True when the elements of ``t`` cover a gap-free region of memory."""
-    pairs = sorted(((st, s) for s, st in zip(t._size, t._stride) if st > 0), reverse=True)
+    pairs = sorted(((st, s) for s, st in zip(t._size, t._stride, strict=True) if st > 0), reverse=True)
     expected = 1
     for st, s in reversed(pairs):
         if st != expected:
@@ -327,7 +327,7 @@ def flatten(parameters):
             continue
         off, size, stride = m
         idx = off + sum(np.arange(s).reshape((-1,) + (1,) * (len(size) - k - 1)) * st
-                        for k, (s, st) in enumerate(zip(size, stride)))
+                        for k, (s, st) in enumerate(zip(size, stride, strict=True)))
         used[np.asarray(idx).reshape(-1)] = True
         probe = Tensor()
         probe._size, probe._stride = size, stride
@@ -347,7 +347,7 @@ def flatten(parameters):
     if buffer.shape[0]:
         flat._a[...] = buffer
     storage = flat._storage
-    for p, m in zip(parameters, meta):
+    for p, m in zip(parameters, meta, strict=True):
         if m is None:
             continue
         off, size, stride = m

@@ -93,9 +93,9 @@ def padded(x, pads, fill=0.0, extra=None):
     if not any(pads) and not any(extra):
         return x
     lead = x.ndim - len(pads)
-    shape = x.shape[:lead] + tuple(s + 2 * p + e for s, p, e in zip(x.shape[lead:], pads, extra))
+    shape = x.shape[:lead] + tuple(s + 2 * p + e for s, p, e in zip(x.shape[lead:], pads, extra, strict=True))
     out = np.full(shape, fill, dtype=x.dtype)
-    out[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pads, x.shape[lead:]))] = x
+    out[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pads, x.shape[lead:], strict=True))] = x
     return out
 
 

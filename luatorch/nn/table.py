@@ -246,7 +246,7 @@ class JoinTable(Module):
                              f"size {_sz(input[0])}")
         for i, t in enumerate(input[1:], 2):
             s = t._size
-            if len(s) != len(first) or any(a != b for j, (a, b) in enumerate(zip(s, first)) if j != d):
+            if len(s) != len(first) or any(a != b for j, (a, b) in enumerate(zip(s, first, strict=True)) if j != d):
                 raise ValueError(f"{typename(self)}: input {i} of size {_sz(t)} cannot be joined with "
                                  f"input 1 of size {_sz(input[0])} along dimension {dim}")
         out = np.concatenate([t._a for t in input], axis=d)
@@ -447,7 +447,7 @@ class ZipTable(Module):
 
     def updateOutput(self, input):
         n = len(input[0])
-        for i, t in enumerate(input):
+        for t in input:
             if len(t) != n:
                 raise ValueError(f"{typename(self)}: all tables must have the same length ({len(t)} ~= {n})")
         self.output = [[t[j] for t in input] for j in range(n)]

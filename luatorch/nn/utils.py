@@ -87,7 +87,7 @@ def recursiveAdd(t1, val, t2=None):
     if isinstance(t2, Tensor):
         t1._a[...] += val * t2._a.reshape(t1._size)
     else:
-        for a, b in zip(t1, t2):
+        for a, b in zip(t1, t2, strict=False):
             recursiveAdd(a, val, b)
     return t1, t2
 
@@ -140,4 +140,4 @@ def clear(self, *names):
 def tensor_or_table_equal(a, b):
     if isinstance(a, Tensor):
         return isinstance(b, Tensor) and a._size == b._size and np.array_equal(a._a, b._a)
-    return len(a) == len(b) and all(tensor_or_table_equal(x, y) for x, y in zip(a, b))
+    return len(a) == len(b) and all(tensor_or_table_equal(x, y) for x, y in zip(a, b, strict=True))

@@ -46,7 +46,7 @@ def fold3d(cols, out, k, d, o):
 
 
 def _crop(acc, pad, size):
-    return acc[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pad, size))]
+    return acc[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pad, size, strict=True))]
 
 
 class _Volumetric3d(OptionalBias, UnfoldBuffers, Module):
@@ -101,8 +101,8 @@ class VolumetricConvolution(_Volumetric3d):
         k, d, p = self._k()
         check_ndim(self, input, (4, 5), "4D or 5D (batch mode) tensor")
         size = input._size[-3:]
-        o = tuple((s + 2 * pp - kk) // dd + 1 for s, kk, dd, pp in zip(size, k, d, p))
-        if any(s + 2 * pp < kk for s, kk, pp in zip(size, k, p)) or min(o) < 1:
+        o = tuple((s + 2 * pp - kk) // dd + 1 for s, kk, dd, pp in zip(size, k, d, p, strict=True))
+        if any(s + 2 * pp < kk for s, kk, pp in zip(size, k, p, strict=True)) or min(o) < 1:
             raise ValueError(f"{typename(self)}: Given input size: ({self.nInputPlane}x{size[0]}x{size[1]}x"
                              f"{size[2]}). Calculated output size: ({self.nOutputPlane}x{max(o[0], 0)}x"
                              f"{max(o[1], 0)}x{max(o[2], 0)}). Output size is too small")
@@ -139,7 +139,7 @@ class VolumetricConvolution(_Volumetric3d):
         x, _ = as_batch(input, 5)
         B, C = x.shape[:2]
         gcols = self.weight._a.reshape(self.nOutputPlane, -1).T @ self._grad(gradOutput, B, o)
-        acc = np.zeros((C, B) + tuple(s + 2 * pp for s, pp in zip(x.shape[2:], p)), dtype=gcols.dtype)
+        acc = np.zeros((C, B) + tuple(s + 2 * pp for s, pp in zip(x.shape[2:], p, strict=True)), dtype=gcols.dtype)
         fold3d(gcols.reshape((C,) + k + (B,) + o), acc, k, d, o)
         gi = np.moveaxis(_crop(acc, p, x.shape[2:]), 0, 1)
         put(self.gradInput, input._size)[...] = gi.reshape(input._size)
@@ -197,7 +197,7 @@ class VolumetricFullConvolution(_Volumetric3d):
         k, d, p, a = self._k()
         check_ndim(self, input, (4, 5), "4D or 5D (batch mode) tensor")
         size = input._size[-3:]
-        o = tuple((s - 1) * dd - 2 * pp + kk + aa for s, kk, dd, pp, aa in zip(size, k, d, p, a))
+        o = tuple((s - 1) * dd - 2 * pp + kk + aa for s, kk, dd, pp, aa in zip(size, k, d, p, a, strict=True))
         if min(o) < 1:
             raise ValueError(f"{typename(self)}: Given input size: ({self.nInputPlane}x{size[0]}x{size[1]}x"
                              f"{size[2]}). Calculated output size: ({self.nOutputPlane}x{o[0]}x{o[1]}x{o[2]}). "
@@ -215,7 +215,7 @@ class VolumetricFullConvolution(_Volumetric3d):
         O = self.nOutputPlane
         xm = np.ascontiguousarray(np.moveaxis(x, 1, 0)).reshape(C, -1)
         cols = self.weight._a.reshape(C, -1).T @ xm
-        acc = np.zeros((O, B) + tuple(oo + 2 * pp for oo, pp in zip(o, p)), dtype=cols.dtype)
+        acc = np.zeros((O, B) + tuple(oo + 2 * pp for oo, pp in zip(o, p, strict=True)), dtype=cols.dtype)
         fold3d(cols.reshape((O,) + k + (B,) + size), acc, k, d, size)
         out = np.moveaxis(_crop(acc, p, o), 0, 1)
         if getattr(self, "bias", None) is not None:
@@ -227,8 +227,8 @@ class VolumetricFullConvolution(_Volumetric3d):
     def _grad_cols(self, gradOutput, B, size, o):
         k, d, p, _ = self._k()
         g = padded(gradOutput._a.reshape((B, self.nOutputPlane) + o), p)
-        need = tuple((s - 1) * dd + kk for s, dd, kk in zip(size, d, k))
-        extra = tuple(max(0, n - have) for n, have in zip(need, g.shape[2:]))
+        need = tuple((s - 1) * dd + kk for s, dd, kk in zip(size, d, k, strict=True))
+        extra = tuple(max(0, n - have) for n, have in zip(need, g.shape[2:], strict=True))
         if any(extra):
             g = padded(g, (0, 0, 0), extra=extra)
         return np.ascontiguousarray(unfold3d(g, k, d, size)).reshape(self.nOutputPlane * int(np.prod(k)), -1)
@@ -277,14 +277,14 @@ class _VolumetricPooling(CeilMode, Module):
         k, d, p = self._k()
         name = typename(self)
         check_ndim(self, input, (4, 5), "4D or 5D (batch mode) tensor")
-        if any(2 * pp > kk for pp, kk in zip(p, k)):
+        if any(2 * pp > kk for pp, kk in zip(p, k, strict=True)):
             raise ValueError(f"{name}: pad should be smaller than half of kernel size, but got "
                              f"padT = {self.padT}, padW = {self.padW}, padH = {self.padH}, "
                              f"kT = {self.kT}, kW = {self.kW}, kH = {self.kH}")
         size = input._size[-3:]
         ceil_mode = bool(getattr(self, "ceil_mode", False))
-        o = tuple(pooled_size(s, kk, dd, pp, ceil_mode) for s, kk, dd, pp in zip(size, k, d, p))
-        if min(o) < 1 or any(s + 2 * pp < kk for s, kk, pp in zip(size, k, p)):
+        o = tuple(pooled_size(s, kk, dd, pp, ceil_mode) for s, kk, dd, pp in zip(size, k, d, p, strict=True))
+        if min(o) < 1 or any(s + 2 * pp < kk for s, kk, pp in zip(size, k, p, strict=True)):
             C = input._size[-4]
             raise ValueError(f"{name}: Given input size: ({C}x{size[0]}x{size[1]}x{size[2]}). Calculated "
                              f"output size: ({C}x{o[0]}x{o[1]}x{o[2]}). Output size is too small")
@@ -292,7 +292,8 @@ class _VolumetricPooling(CeilMode, Module):
 
     def _padded(self, x, o, fill):
         k, d, p = self._k()
-        extra = tuple(max(0, (oo - 1) * dd + kk - (s + 2 * pp)) for oo, dd, kk, s, pp in zip(o, d, k, x.shape[2:], p))
+        extra = tuple(max(0, (oo - 1) * dd + kk - (s + 2 * pp))
+                      for oo, dd, kk, s, pp in zip(o, d, k, x.shape[2:], p, strict=True))
         return padded(x, p, fill, extra)
 
     def __tostring__(self):
@@ -323,7 +324,7 @@ class VolumetricMaxPooling(_VolumetricPooling):
         B, C = x.shape[:2]
         xp = self._padded(x, o, -np.inf)
         s = xp.strides
-        win = as_strided(xp, (B, C) + o + k, s[:2] + tuple(a * b for a, b in zip(s[2:], d)) + s[2:],
+        win = as_strided(xp, (B, C) + o + k, s[:2] + tuple(a * b for a, b in zip(s[2:], d, strict=True)) + s[2:],
                          writeable=False).reshape((B, C) + o + (-1,))
         m = win.argmax(axis=-1)
         shape = input._size[:-3] + o
@@ -375,7 +376,7 @@ class VolumetricAveragePooling(CountPad, _VolumetricPooling):
     def _divisor(self, size, o):
         k, d, p = self._k()
         full, inside = [], []
-        for s, kk, dd, pp, oo in zip(size, k, d, p, o):
+        for s, kk, dd, pp, oo in zip(size, k, d, p, o, strict=True):
             start = np.arange(oo) * dd - pp
             end = np.minimum(start + kk, s + pp)
             full.append(end - start)

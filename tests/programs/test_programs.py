@@ -137,6 +137,16 @@ def facts_dcgan(out):
     assert len(d_losses) == 3 and all(abs(d - 2 * 0.6931) < 0.2 for d in d_losses)
 
 
+def facts_siamese_text(out):
+    has_lines(out, "encoded 12 5 true", "(1): nn.LookupTable", "(2): nn.TemporalConvolution",
+              "(4): nn.Max", "classifier learned true", "train accuracy 1",
+              "siamese loss fell true", "twin still shares weights true true",
+              "same pairs closer than different pairs true")
+    # LookupTable 10x6 + TemporalConvolution 6*2 -> 8 with bias; the twin adds none
+    n = 10 * 6 + 6 * 2 * 8 + 8
+    has_lines(out, f"shared parameter count {n} encoder alone {n}")
+
+
 def facts_mlp_float(out):
     facts_mlp_optim(out)
     has_lines(out, "data 120 x 2 torch.FloatTensor torch.LongTensor",
@@ -173,6 +183,7 @@ PROGRAMS = [
     ("types_and_checkpoints", "types_and_checkpoints.lua", [], facts_types, True,
      [xfail("translator: os.tmpname untranslated, so the checkpoint path is undefined")]),
     ("dcgan", "dcgan.lua", [], facts_dcgan, True, []),
+    ("siamese_text", "siamese_text.lua", [], facts_siamese_text, True, []),
     ("nngraph_mlp", "nngraph_mlp.lua", [], facts_nngraph_mlp, True,
      [xfail("translator: `node.data.annotations.name` is emitted as attribute access on "
             "the annotations dict (AttributeError)")]),

@@ -12,6 +12,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+# the fixtures lie in ../shared beside the checkout, as the tests' conftest finds them
+os.environ.setdefault("LUATORCH_SHARED",
+                      os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared"))
 
 from hypothesis import HealthCheck, given, settings
 

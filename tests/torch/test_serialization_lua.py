@@ -55,6 +55,37 @@ false\ttrue\t
 def test_file_api_and_serialization_from_lua(tmp_path):
     script = tmp_path / "s.lua"
     script.write_text(SCRIPT)
-    run = subprocess.run([str(TH), str(script), str(tmp_path)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([str(TH), str(script), str(tmp_path)], capture_output=True, text=True,
+                         timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stdout == EXPECTED.format(dir=tmp_path)
+
+
+GMODULE_SCRIPT = r"""
+local dir = arg[1]
+print(torch.DiskFile(dir .. '/no/such/file.t7', 'r', true))
+local bytes = {49, 59, 50, 58, 51, 0}
+local storage = torch.CharStorage(#bytes)
+for i, b in ipairs(bytes) do storage[i] = b end
+local mem = torch.MemoryFile(storage, 'r')
+print(mem:readInt(), mem:readInt(), mem:readInt(), mem:storage() == storage)
+local g = torch.load(dir .. '/torch7_gmodule.t7')
+local out = g:forward({torch.ones(2, 3), torch.ones(2, 3)})
+print(torch.type(g), #out, out[3]:size(1), out[3]:size(2))
+"""
+
+
+def test_torch7_gmodule_and_quiet_files_from_lua(tmp_path):
+    # the Torch7-layout gModule of test_serialization_nngraph (no fixture holds one)
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_serialization_nngraph import torch7_layout, two_input_graph
+
+    from luatorch import torch
+
+    torch.save(str(tmp_path / "torch7_gmodule.t7"), torch7_layout(two_input_graph()))
+    script = tmp_path / "g.lua"
+    script.write_text(GMODULE_SCRIPT)
+    run = subprocess.run([str(TH), str(script), str(tmp_path)], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "nil\t\n1\t2\t3\ttrue\t\nnn.gModule\t3\t2\t4\t\n"

@@ -674,10 +674,14 @@ class Emitter:
             # a dot function is a method when it is ever called with ':' (Lua passes the object)
             static = not m.is_method and key not in self._METAMETHODS and \
                 not (f.params and f.params[0].name == "self") and key not in self._method_call_names()
+            reason = None
             if key == "__len":
-                raise Unsupported("metamethod __len (LuaJIT, as Lua 5.1, never calls it for tables)")
-            if key.startswith("__") and key not in self._METAMETHODS:
-                raise Unsupported(f"metamethod {key} (no faithful Python spelling)")
+                reason = "metamethod __len (LuaJIT, as Lua 5.1, never calls it for tables)"
+            elif key.startswith("__") and key not in self._METAMETHODS:
+                reason = f"metamethod {key} (no faithful Python spelling)"
+            if reason is not None:   # left out of the class, marked at its line
+                body.append(self.simple(cst.Pass(), m).with_changes(leading_lines=[self.todo(m.line, reason)]))
+                continue
             defs = self.function_def(f, self._METAMETHODS.get(key, key), m, method=m.is_method)
             if static:
                 defs[0] = defs[0].with_changes(decorators=[cst.Decorator(name("staticmethod"))])

@@ -111,6 +111,22 @@ class Storage(TorchObject):
     def totable(self):
         return self.data.tolist()
 
+    def string(self, value=None):
+        """Char/Byte storages: ``s:string()`` gives the bytes as a string; ``s:string(str)``
+        resizes the storage to the string and copies it in (returns the storage)."""
+        if self.dtype.itemsize != 1:
+            raise TypeError(f"{self.__typename__}: string() is defined for Char and Byte storages")
+        if value is None:
+            raw = self.data.tobytes()
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return raw  # binary content stays bytes (Lua strings are byte strings)
+        raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        self.resize(len(raw))
+        self.data[:] = np.frombuffer(raw, dtype=self.dtype)
+        return self
+
     def tolist(self):
         return self.data.tolist()
 

@@ -108,3 +108,12 @@ def test_deepcopy_gets_its_own_memory_and_keeps_sharing():
     a.fill(0)
     assert base._a.tolist() == [1, 2, 3, 4]  # the original is untouched
     assert b._a.tolist() == [0, 0]  # the copied view still views the copied storage
+
+
+def test_char_storage_string_round_trip():
+    s = torch.CharStorage().string("hello")
+    assert s.size() == 5 and s[1] == ord("h")
+    assert s.string() == "hello"
+    assert torch.ByteStorage([0, 255]).string() == b"\x00\xff"
+    with pytest.raises(TypeError, match="Char and Byte"):
+        torch.DoubleStorage(2).string()

@@ -18,6 +18,7 @@ from ..torch.classes import typename
 from . import utils
 from .module import Module
 from .spatial import (
+    Dilated,
     as_batch,
     check_ndim,
     check_tensor,
@@ -199,7 +200,7 @@ class SpatialMaxPooling(_SpatialWindows):
         return Module.clearState(self)
 
 
-class SpatialDilatedMaxPooling(SpatialMaxPooling):
+class SpatialDilatedMaxPooling(Dilated, SpatialMaxPooling):
     """SpatialMaxPooling whose window taps are dilationW/dilationH pixels apart."""
 
     __typename__ = "nn.SpatialDilatedMaxPooling"
@@ -208,12 +209,6 @@ class SpatialDilatedMaxPooling(SpatialMaxPooling):
         super().__init__(kW, kH, dW, dH, padW, padH)
         self.dilationW = 1 if dilationW is None else dilationW
         self.dilationH = 1 if dilationH is None else dilationH
-
-    def _dilation(self):
-        if self.dilationW <= 0 or self.dilationH <= 0:
-            raise ValueError(f"{typename(self)}: dilation should be greater than zero, but got "
-                             f"dilationH: {self.dilationH} dilationW: {self.dilationW}")
-        return self.dilationH, self.dilationW
 
     def __tostring__(self):
         return self._window_text() + f", {self.dilationW},{self.dilationH})"

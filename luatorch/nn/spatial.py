@@ -128,6 +128,17 @@ def as_batch(input, ndim):
 
 
 # --- convolutions -------------------------------------------------------------------------
+class Dilated:
+    """SpatialDilatedConvolution / SpatialDilatedMaxPooling: kernel taps dilationW/dilationH
+    pixels apart (checked as THNN does)."""
+
+    def _dilation(self):
+        if self.dilationW <= 0 or self.dilationH <= 0:
+            raise ValueError(f"{typename(self)}: dilation should be greater than zero, but got "
+                             f"dilationH: {self.dilationH} dilationW: {self.dilationW}")
+        return self.dilationH, self.dilationW
+
+
 class UnfoldBuffers:
     """Convolutions with Torch7's buffers (unfolded input and the like): clearState empties
     the fields named in ``_buffers`` too."""
@@ -366,7 +377,7 @@ class SpatialConvolutionMM(SpatialConvolution):
     __typename__ = "nn.SpatialConvolutionMM"
 
 
-class SpatialDilatedConvolution(SpatialConvolution):
+class SpatialDilatedConvolution(Dilated, SpatialConvolution):
     """SpatialConvolution whose kernel taps are dilationW/dilationH pixels apart."""
 
     __typename__ = "nn.SpatialDilatedConvolution"
@@ -376,12 +387,6 @@ class SpatialDilatedConvolution(SpatialConvolution):
         super().__init__(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, 0 if padH is None else padH)
         self.dilationW = 1 if dilationW is None else dilationW
         self.dilationH = 1 if dilationH is None else dilationH
-
-    def _dilation(self):
-        if self.dilationW <= 0 or self.dilationH <= 0:
-            raise ValueError(f"{typename(self)}: dilation should be greater than zero, but got "
-                             f"dilationH: {self.dilationH} dilationW: {self.dilationW}")
-        return self.dilationH, self.dilationW
 
     def __tostring__(self):
         s = (f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kW}x{self.kH}"

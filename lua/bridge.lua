@@ -688,7 +688,9 @@ local function lazy_sub(p, v, k)
    -- the sub-proxies live in the parent's view, which is valid for this epoch only
    local sc = v.subs
    if sc == nil then
-      sc = {}
+      -- weak values: a sub-proxy's recipe points back at this cache, and LuaJIT's weak-keyed
+      -- tables are not ephemerons, so a strong cache would keep every sub-proxy alive forever
+      sc = setmetatable({}, {__mode = 'v'})
       v.subs = sc
    else
       local sub = sc[k]

@@ -454,3 +454,22 @@ def test_python_changes_between_chunks_reach_lua(lua):
     w.resize(40, 40).fill(3)            # w's storage is reallocated
     b.items.append(Box())
     assert lua.execute("return x[1], x:size(1), row[1], #items") == (7, 5, 3, 1)
+
+
+def test_sub_tensor_proxies_do_not_pile_up_across_calls(lua):
+    # every call into Python starts a new view epoch, and w[i] makes a new sub-proxy in each
+    grow = lua.execute("""
+        local w, x = torch.Tensor(10, 10):fill(1), torch.Tensor(2)
+        local c = torch.Tensor(3, 3, 3):fill(1)
+        local function run()
+           local s = 0
+           for it = 1, 20000 do
+              s = s + w[it % 10 + 1][1] + c[it % 3 + 1][2][1]
+              x:add(0)
+           end
+           collectgarbage(); collectgarbage()
+           return collectgarbage('count')
+        end
+        local first = run()
+        return run() - first""")
+    assert grow < 1024, f"Lua memory grew by {grow:.0f} KiB"

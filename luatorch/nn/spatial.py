@@ -511,9 +511,10 @@ class SpatialFullConvolution(OptionalBias, UnfoldBuffers, Module):
 
     def __tostring__(self):
         s = f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kW}x{self.kH}"
-        if self.dW != 1 or self.dH != 1 or self.padW != 0 or self.padH != 0 or self.adjW != 0 or self.adjH != 0:
+        # as Torch7 prints it: the pads only when nonzero, even before nonzero adjustments
+        if self.dW != 1 or self.dH != 1 or self.padW != 0 or self.padH != 0:
             s += f", {self.dW},{self.dH}"
-        if self.padW != 0 or self.padH != 0 or self.adjW != 0 or self.adjH != 0:
+        if self.padW != 0 or self.padH != 0:
             s += f", {self.padW},{self.padH}"
         if self.adjW != 0 or self.adjH != 0:
             s += f", {self.adjW},{self.adjH}"

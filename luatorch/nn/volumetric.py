@@ -62,7 +62,7 @@ class _Volumetric3d(OptionalBias, UnfoldBuffers, Module):
     def __tostring__(self):
         adj = self._adjustments()
         s = f"{typename(self)}({self.nInputPlane} -> {self.nOutputPlane}, {self.kT}x{self.kW}x{self.kH}"
-        pad = any((self.padT, self.padW, self.padH) + adj)
+        pad = any((self.padT, self.padW, self.padH))  # (adjustments print on their own, as in Torch7)
         if self.dT != 1 or self.dW != 1 or self.dH != 1 or pad:
             s += f", {self.dT},{self.dW},{self.dH}"
         if pad:

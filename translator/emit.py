@@ -1048,8 +1048,7 @@ class Emitter:
                 value.suggested_name = key.value
             if isinstance(value, A.Function) and not is_dict(ot) and not is_list(ot) and \
                     not (isinstance(target.obj, A.Name) and target.obj.sym in self.classes):
-                raise Unsupported("a function stored in an object's field (Lua passes self "
-                                  "explicitly; the library calls it without)")
+                return self.object_function_field(target, value, s)
             # t[#t + 1] = v  ->  t.append(v)
             if is_list(ot) and isinstance(key, A.BinOp) and key.op == "+" and \
                     isinstance(key.left, A.UnOp) and key.left.op == "#" and \
@@ -1068,6 +1067,29 @@ class Emitter:
                         self._same(key.operand, target.obj):
                     return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "pop"))), s)]
         return None
+
+    def object_function_field(self, target, f, s):
+        """``obj.f = function(self, ...) ... end`` on an object: a method of that object alone
+        (the library calls ``obj.f(x)``, Lua code ``obj:f(x)``); extra arguments are dropped
+        as Lua drops them. ``obj.cb = function(x) ... end``: a plain attribute."""
+        if not isinstance(target.key, A.String) or keyword.iskeyword(target.key.value):
+            raise Unsupported("a function stored under a computed or keyword field of an object")
+        field = target.key.value
+        pyname = self._fresh_function_name(f)
+        takes_self = bool(f.params) and f.params[0].name == "self"
+        if takes_self:
+            dot_calls = [n for n in A.walk(self.chunk.body) if isinstance(n, A.Call) and
+                         isinstance(n.func, A.Index) and isinstance(n.func.key, A.String) and
+                         n.func.key.value == field]
+            if dot_calls:
+                raise Unsupported(f"a method stored in an object's field {field!r} and also called "
+                                  f"with '.' (Lua passes self explicitly there)")
+            f.drops_extra_args = True
+        defs = self.function_def(f, pyname, s)
+        value = call(self.compat("method"), self.ex(target.obj), name(pyname)) if takes_self \
+            else name(pyname)
+        defs.append(self.simple(assign([attr(self.ex(target.obj), field)], value), s))
+        return defs
 
     def _same(self, a, b):
         if isinstance(a, A.Name) and isinstance(b, A.Name):
@@ -1311,6 +1333,8 @@ class Emitter:
         for i, p in enumerate(f.params):
             ps.append(cst.Param(name=name(p.sym.pyname)))
         star = cst.Param(name=name("args")) if f.vararg else cst.MaybeSentinel.DEFAULT
+        if getattr(f, "drops_extra_args", False) and not f.vararg:
+            star = cst.Param(name=name("_"))   # Lua drops arguments beyond the parameters
         kwonly = []
         if self._bind_loop_locals(f):
             # Lua gives each loop iteration fresh locals and the closure keeps this iteration's;

@@ -25,6 +25,7 @@ __all__ = [
     "length",
     "lines",
     "match",
+    "method",
     "math_random",
     "math_randomseed",
     "next",
@@ -747,3 +748,11 @@ def lines(path):
     with open(path) as f:
         for line in f:
             yield line[:-1] if line.endswith("\n") else line
+
+
+def method(obj, f):
+    """``obj.name = function(self, ...)``: ``f`` as a method of ``obj`` alone (``obj.name(x)``
+    calls ``f(obj, x)``, as Lua's ``obj:name(x)`` and the library's own calls do)."""
+    import types
+
+    return types.MethodType(f, obj)

@@ -83,8 +83,55 @@ params, grads = nn.Linear(2, 3).getParameters()
 p = nn.Linear(2, 3).getParameters()[0]
 compat.print(params.nElement(), p.nElement())"""
 
+# a function stored in a library object's field: a method of that object (the library calls
+# it, with more arguments than it names) or a plain attribute (no self)
+FIELD_FUNCTIONS_LUA = """\
+require 'nn'
+local frozen = nn.Linear(2, 2)
+frozen.accGradParameters = function(self) end
+frozen:zeroGradParameters()
+frozen:forward(torch.ones(2))
+frozen:backward(torch.ones(2), torch.ones(2))
+print(frozen.gradWeight:sum(), frozen.gradBias:sum())
+local m = nn.Identity()
+m.describe = function(self, prefix) return prefix .. torch.type(self) end
+m.double = function(x) return 2 * x end
+print(m:describe('a '), m.double(4))
+"""
+
+FIELD_FUNCTIONS_PY = """\
+frozen = nn.Linear(2, 2)
+
+
+def accGradParameters(self, *_):
+    pass
+
+
+frozen.accGradParameters = compat.method(frozen, accGradParameters)
+frozen.zeroGradParameters()
+frozen.forward(torch.ones(2))
+frozen.backward(torch.ones(2), torch.ones(2))
+compat.print(frozen.gradWeight.sum(), frozen.gradBias.sum())
+m = nn.Identity()
+
+
+def describe(self, prefix, *_):
+    return compat.tostring(prefix) + torch.type(self)
+
+
+m.describe = compat.method(m, describe)
+
+
+def double(x):
+    return 2 * x
+
+
+m.double = double
+compat.print(m.describe("a "), m.double(4))"""
+
 CASES = {"torch_class": (CLASS_LUA, CLASS_PY), "tensor_index_tables": (INDEX_LUA, INDEX_PY),
-         "tables_and_multiple_returns": (TABLES_LUA, TABLES_PY)}
+         "tables_and_multiple_returns": (TABLES_LUA, TABLES_PY),
+         "functions_in_object_fields": (FIELD_FUNCTIONS_LUA, FIELD_FUNCTIONS_PY)}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -957,6 +957,30 @@ class Emitter:
         self.imports.add(f"local:{modname}:{alias}")
         return []
 
+    def require_value(self, e):
+        """``require 'mod'`` inside an expression: the library package, or the translated local
+        module imported at the top under a name of its own."""
+        if len(e.args) != 1 or not isinstance(e.args[0], A.String):
+            raise Unsupported("require of a computed module name")
+        modname = e.args[0].value
+        root = modname.split(".")[0]
+        if root in L.LIBRARY_MODULES or root in ("torch", "nn", "optim"):
+            self.lib_imports.add(root)
+            return name(root)
+        if not all(part.isidentifier() for part in modname.split(".")):
+            raise Unsupported(f"require of {modname!r} (not a module name Python can import)")
+        for imp in self.imports:   # already imported under a name
+            if imp.startswith(f"local:{modname}:") and not imp.endswith(":*"):
+                return name(imp.rsplit(":", 1)[1])
+        base = modname.rsplit(".", 1)[-1]
+        alias, k = base, 2
+        taken = self._names_in_use()
+        while alias in taken or alias in scopes_reserved():
+            alias, k = f"{base}_{k}", k + 1
+        self._extra_names.add(alias)
+        self.imports.add(f"local:{modname}:{alias}")
+        return name(alias)
+
     def _is_require(self, e):
         return isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == "require" \
             and e.func.sym.kind == "global" and len(e.args) == 1 and isinstance(e.args[0], A.String)
@@ -1416,10 +1440,32 @@ class Emitter:
             self._extra_names = set()
         return self._all_names | self._extra_names
 
+    def module_exports(self, s):
+        """A module ending ``return {name = value, ...}``: each field a name of this Python
+        module (``import mod as M; M.name`` reads it as Lua's ``M.name``)."""
+        taken = self._names_in_use()
+        stores = []
+        for item in s.exprs[0].items:
+            key, value = item.key, item.value
+            if not (isinstance(key, A.String) and key.value.isidentifier() and
+                    not keyword.iskeyword(key.value)):
+                raise Unsupported("a module's returned table with a key that is not a Python name")
+            if isinstance(value, A.Name) and value.sym is not None and value.sym.pyname == key.value:
+                continue   # return {helper = helper}: the module-level name already
+            if key.value in taken or key.value in scopes_reserved():
+                raise Unsupported(f"a module's export {key.value!r} shadows a name of the module")
+            stores.append(assign([name(key.value)], self.ex(value)))
+        if not stores:
+            return None
+        return self.simple(stores, s) if len(stores) == 1 else cst.SimpleStatementLine(stores)
+
     def return_stmt(self, s):
         f = self.func_stack[-1] if self.func_stack else None
         if f is None and getattr(s, "module_export", False):
             return None   # return M: this Python module is M
+        if f is None and s is self.chunk.body.stmts[-1] and len(s.exprs) == 1 and \
+                isinstance(s.exprs[0], A.Table):
+            return self.module_exports(s)
         if f is None:
             raise Unsupported("'return' at the top level of a script (a module's export)")
         n = f.nrets or 0
@@ -1894,7 +1940,7 @@ class Emitter:
         if fname == "assert":
             return call(self.compat("lua_assert"), *self.args(args))
         if fname == "require":
-            raise Unsupported("require used inside an expression")
+            return self.require_value(e)
         if fname == "setmetatable" and len(args) == 2 and isinstance(args[1], A.Name) and \
                 args[1].sym in self.classes and self.classes[args[1].sym].metatable:
             if isinstance(args[0], A.Table) and not args[0].items:

@@ -156,3 +156,32 @@ def test_module_returning_its_table_becomes_a_python_module(tmp_path):
     run = subprocess.run([sys.executable, "main.py"], cwd=out, capture_output=True, text=True,
                          check=False)
     assert run.stdout.split() == ["12", "3"], run.stderr
+
+
+def test_module_returning_a_table_and_require_in_an_expression(tmp_path):
+    # a module ending ``return {...}``: its fields are the Python module's names
+    (tmp_path / "shapes.lua").write_text(textwrap.dedent("""\
+        local function area(w, h) return w * h end
+        local unit = 1
+        return {area = area, perimeter = function(w, h) return 2 * (w + h) end, scale = unit * 10}
+        """))
+    (tmp_path / "main.lua").write_text(textwrap.dedent("""\
+        local shapes = require 'shapes'
+        print(shapes.area(2, 3), shapes.perimeter(2, 3), shapes.scale)
+        print(require('shapes').area(4, 5), require('nn') == nn)
+        """))
+    out = tmp_path / "py"
+    code, _, err = run_cli([str(tmp_path), "-o", str(out)])
+    assert code == 0, err
+    assert "perimeter = lambda w, h: 2 * (w + h)" in (out / "shapes.py").read_text()
+    main_py = (out / "main.py").read_text()
+    assert "import shapes\n" in main_py and "compat.print(shapes.area(4, 5), nn == nn)" in main_py
+    run = subprocess.run([sys.executable, "main.py"], cwd=out, capture_output=True, text=True,
+                         check=False)
+    assert run.stdout.split("\n")[:2] == ["6\t10\t10\t", "20\ttrue\t"], run.stderr
+
+
+def test_module_export_shadowing_a_module_name_is_a_todo(tmp_path):
+    (tmp_path / "m.lua").write_text("local unit = 1\nreturn {unit = unit * 10}\n")
+    code, _, err = run_cli([str(tmp_path / "m.lua"), "-o", str(tmp_path / "m.py")])
+    assert code == 3 and "m.lua:2: TODO(translate)" in err and "shadows" in err

@@ -350,6 +350,10 @@ class Emitter:
         self.fn_counter = 0
         self.last_line = 0
         self.loop_labels = []
+        self.loop_places = []        # (loop, its block's statements, its index) being emitted
+        self._place = ([], 0)
+        self.structured_labels = set()   # ids of labels reached by a break
+        self.break_outer = set()     # ids of inner loops that a goto leaves with the outer one
         self.pending_todos = []
         self._carry = []           # comment lines of statements that emitted nothing (require)
         self._footer = []          # comment lines after a block's last statement
@@ -755,6 +759,7 @@ class Emitter:
             lead = self.leading(s.line)
             if isinstance(s, A.NumFor):
                 self._mark_sequential_fills(s, stmts[:i])
+            self._place = (stmts, i)
             try:
                 nodes = self.statement(s, last=(i == len(stmts) - 1))
             except Unsupported as exc:
@@ -856,6 +861,65 @@ class Emitter:
             # a do-block only scopes locals, which the scope pass has already renamed
             stmts = self.block(s.body.stmts, s.body)
             return stmts
+        if t in (A.While, A.Repeat, A.NumFor, A.GenFor):
+            self.loop_places.append((s,) + self._place)
+            try:
+                nodes = self.loop_statement(s, t)
+            finally:
+                self.loop_places.pop()
+            if id(s) in self.break_outer:
+                # goto to a label just after the enclosing loop: leave both loops
+                loop = nodes[-1].with_changes(orelse=cst.Else(body=cst.IndentedBlock(
+                    [cst.SimpleStatementLine([cst.Continue()])])))
+                self.line_of[id(loop)] = s.line
+                nodes = nodes[:-1] + [loop, self.simple(cst.Break(), s)]
+            return nodes
+        if t is A.Goto:
+            return [self.goto_stmt(s)]
+        if t is A.Label:
+            if self.loop_labels and s.label == self.loop_labels[-1] or id(s) in self.structured_labels:
+                return []
+            raise Unsupported(f"label ::{s.label}:: used by a goto that is not a loop 'continue'")
+        return self.other_statement(s, t)
+
+    def goto_stmt(self, s):
+        """``goto`` where the target is structured: ``continue`` (label ending this loop's body),
+        ``break`` (label just after this loop), or out of two nested loops (label just after the
+        outer one, the inner loop ending the outer body) with Python's for-else."""
+        if self.loop_labels and s.label == self.loop_labels[-1]:
+            return self.simple(cst.Continue(), s)
+        if self.loop_places:
+            inner, stmts, i = self.loop_places[-1]
+            after = stmts[i + 1] if i + 1 < len(stmts) else None
+            if isinstance(after, A.Label) and after.label == s.label:
+                self.structured_labels.add(id(after))
+                return self.simple(cst.Break(), s)
+            if len(self.loop_places) >= 2 and not isinstance(inner, A.Repeat) and \
+                    not self._breaks_itself(inner):
+                outer, ostmts, oi = self.loop_places[-2]
+                oafter = ostmts[oi + 1] if oi + 1 < len(ostmts) else None
+                rest = [x for x in stmts[i + 1:] if not isinstance(x, A.Label)]
+                if isinstance(oafter, A.Label) and oafter.label == s.label and not rest \
+                        and stmts is outer.body.stmts:
+                    self.structured_labels.add(id(oafter))
+                    self.break_outer.add(id(inner))
+                    return self.simple(cst.Break(), s)
+        raise Unsupported(f"goto {s.label} (only gotos to a label ending a loop body or just after "
+                          f"a loop are translated)")
+
+    def _breaks_itself(self, loop):
+        """Does ``loop`` hold a ``break`` of its own (not one of a loop nested in it)?"""
+        stack = list(loop.body.stmts)
+        while stack:
+            n = stack.pop()
+            if isinstance(n, A.Break):
+                return True
+            if isinstance(n, (A.While, A.Repeat, A.NumFor, A.GenFor, A.Function)):
+                continue
+            stack.extend(A.children(n))
+        return False
+
+    def loop_statement(self, s, t):
         if t is A.While:
             body = self.loop_suite(s.body, s.end_line, s.line)
             return [self.compound(cst.While(test=self.cond(s.cond), body=body), s)]
@@ -866,12 +930,14 @@ class Emitter:
             self.line_of[id(brk)] = s.end_line
             body = body.with_changes(body=list(body.body) + [brk])
             return [self.compound(cst.While(test=TRUE, body=body), s)]
-        if t is A.If:
-            return [self.if_stmt(s)]
         if t is A.NumFor:
             return [self.numeric_for(s)]
         if t is A.GenFor:
             return [self.generic_for(s)]
+
+    def other_statement(self, s, t):
+        if t is A.If:
+            return [self.if_stmt(s)]
         if t is A.FuncDecl:
             return self.func_decl(s)
         if t is A.Return:
@@ -879,14 +945,6 @@ class Emitter:
             return [ret] if ret is not None else []
         if t is A.Break:
             return [self.simple(cst.Break(), s)]
-        if t is A.Goto:
-            if self.loop_labels and s.label == self.loop_labels[-1]:
-                return [self.simple(cst.Continue(), s)]
-            raise Unsupported(f"goto {s.label} (only 'goto continue' at the end of a loop body is translated)")
-        if t is A.Label:
-            if self.loop_labels and s.label == self.loop_labels[-1]:
-                return []
-            raise Unsupported(f"label ::{s.label}:: used by a goto that is not a loop 'continue'")
         raise Unsupported(f"statement {t.__name__}")
 
     def loop_suite(self, body, end_line, header_line):

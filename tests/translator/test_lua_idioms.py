@@ -25,6 +25,10 @@ CASES = {
         "-- a Lua class through metatables\nlocal Point = {}\nPoint.__index = Point\n\nfunction Point.new(x, y)\n  local self = setmetatable({}, Point)\n  self.x = x\n  self.y = y\n  return self\nend\n\nfunction Point:norm2()\n  return self.x * self.x + self.y * self.y\nend\n\nfunction Point.__add(a, b)\n  return Point.new(a.x + b.x, a.y + b.y)\nend\n\nfunction Point.__eq(a, b)\n  return a.x == b.x and a.y == b.y\nend\n\nfunction Point.__lt(a, b)\n  return a:norm2() < b:norm2()\nend\n\nfunction Point:__tostring()\n  return '(' .. self.x .. ', ' .. self.y .. ')'\nend\n\nfunction Point.size(p)\n  return 2\nend\n\nfunction Point.__call(self, k)\n  return self.x * k\nend\n\nlocal p = Point.new(1, 2)\nlocal q = Point.new(3, 4)\nlocal r = p + q\nprint(r.x, r.y, p:norm2(), tostring(r), p:size(), p(10))\nprint(p == Point.new(1, 2), p < q, q < p, p <= q)\nprint(r)\n\nlocal Point3 = setmetatable({}, {__index = Point})\nPoint3.__index = Point3\n\nfunction Point3.new(x, y, z)\n  local self = Point.new(x, y)\n  setmetatable(self, Point3)\n  self.z = z\n  return self\nend\n\nfunction Point3:norm2()\n  return Point.norm2(self) + self.z * self.z\nend\n\nlocal s = Point3.new(1, 2, 2)\nprint(s:norm2(), s.x, s.z)\n",
         '"""a Lua class through metatables"""\n\n\n\nclass Point:\n    @staticmethod\n    def new(x, y):\n        self = Point()\n        self.x = x\n        self.y = y\n        return self\n\n    def norm2(self):\n        return self.x * self.x + self.y * self.y\n\n    def __add__(a, b):\n        return Point.new(a.x + b.x, a.y + b.y)\n\n    def __eq__(a, b):\n        return a.x == b.x and a.y == b.y\n\n    __hash__ = object.__hash__\n\n    def __lt__(a, b):\n        return a.norm2() < b.norm2()\n\n    def __le__(a, b):\n        return not b < a\n\n    def __str__(self):\n        return "(" + compat.tostring(self.x) + ", " + compat.tostring(self.y) + ")"\n\n    def size(p):\n        return 2\n\n    def __call__(self, k):\n        return self.x * k\n\n\np = Point.new(1, 2)\nq = Point.new(3, 4)\nr = p + q\ncompat.print(r.x, r.y, p.norm2(), compat.tostring(r), p.size(), p(10))\ncompat.print(p == Point.new(1, 2), p < q, q < p, p <= q)\ncompat.print(r)\n\n\nclass Point3(Point):\n    @staticmethod\n    def new(x, y, z):\n        self = Point.new(x, y)\n        self.__class__ = Point3\n        self.z = z\n        return self\n\n    def norm2(self):\n        return Point.norm2(self) + self.z * self.z\n\n\ns = Point3.new(1, 2, 2)\ncompat.print(s.norm2(), s.x, s.z)',
     ),
+    'goto_out_of_nested_loops': (
+        "local found\nfor i = 1, 5 do\n  for j = 1, 5 do\n    if i * j == 6 then\n      found = i .. 'x' .. j\n      goto done\n    end\n  end\nend\n::done::\nprint(found)\n-- skip the rest of a row: the label just after the inner loop ends the outer body\nfor i = 1, 3 do\n  for j = 1, 3 do\n    if j > i then goto next_row end\n    io.write(i * j, ' ')\n  end\n  ::next_row::\nend\nprint()\nlocal n = 0\nwhile true do\n  n = n + 1\n  if n > 4 then goto stop end\nend\n::stop::\nprint(n)\n",
+        'found = None\nfor i in range(1, 6):\n    for j in range(1, 6):\n        if i * j == 6:\n            found = str(i) + "x" + str(j)\n            break\n    else:\n        continue\n    break\ncompat.print(found)\n# skip the rest of a row: the label just after the inner loop ends the outer body\nfor i in range(1, 4):\n    for j in range(1, 4):\n        if j > i:\n            break\n        print(i * j, " ", sep="", end="")\ncompat.print()\nn = 0\nwhile True:\n    n = n + 1\n    if n > 4:\n        break\nprint(n)',
+    ),
 }
 
 
@@ -49,3 +53,9 @@ def test_metatables_without_a_python_spelling_are_todos():
     todos = translate(lua).todos
     assert [line for line, _ in todos] == [1, 4, 7]
     assert "setmetatable" in todos[0][1] and "__concat" in todos[1][1] and "__len" in todos[2][1]
+
+
+def test_goto_without_a_structured_target_is_a_todo():
+    lua = "local i = 0\n::again::\ni = i + 1\nif i < 3 then goto again end\nprint(i)\n"
+    todos = translate(lua).todos
+    assert [line for line, _ in todos] == [2, 4]

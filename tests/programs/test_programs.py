@@ -234,6 +234,18 @@ SNIPPETS = [
      "true\ntrue\nfalse",
      [xfail("bridge (lua/prelude.lua paths): paths.rmdir is missing (Torch7's paths.rmdir "
             "removes an empty directory and returns true)")]),
+    ("cmdline_log",
+     ("local cmd = torch.CmdLine()\nlocal name = os.tmpname()\ncmd:log(name, {})\n"
+      "print('logged', 1)\nio.write('not logged\\n')\n"
+      "local f = io.open(name); local s = f:read('*a'); f:close(); os.remove(name)\n"
+      "print(s:find('logged 1 \\n', 1, true) ~= nil, s:find('not logged', 1, true) ~= nil)"),
+     # CmdLine.lua replaces the global print: print goes to stdout and the file, io.write
+     # only to stdout; the file's lines are the values joined by ' ' plus ' \n'
+     "[command line arguments]\n[----------------------]\nlogged 1\nnot logged\ntrue false",
+     [xfail("bridge (luatorch/lua/session.py _write): calls each printing.print_tees entry as "
+            "tee(text), but the contract (printing.lua_print) is tee(values, text): the "
+            "TypeError makes prelude's write() fall back and print everything twice, and the "
+            "log file stays empty; io.write output must not be teed at all")]),
 ]
 
 
@@ -244,7 +256,9 @@ def test_snippet_under_th(name, source, expected, tmp_path):
     script.write_text(source + "\n")
     proc = run([TH, script], tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert normalised(proc.stdout) == normalised(expected)
+    dated = "[program started on "  # CmdLine:log's first line carries the date
+    got = [line for line in normalised(proc.stdout) if not line.startswith(dated)]
+    assert got == normalised(expected)
 
 
 def translator_bug(reason):

@@ -101,8 +101,16 @@ def _lua_location(with_function=True):
     return _ask_sessions("user_location", bool(with_function))
 
 
-def _lua_tester_location():
-    return _ask_sessions("tester_location")
+class _LuaTesterLocation:
+    """torch.Tester's ``traceback_provider`` while Lua sessions exist: read on the class, it is
+    a function giving the Lua lines of the failing assertion when Lua code is running, and
+    None otherwise, so that a Tester run from Python alone still reports its Python frames."""
+
+    def __get__(self, obj, cls=None):
+        answer = _ask_sessions("tester_location")
+        if not answer:
+            return None
+        return lambda: answer
 
 
 def _install_hooks():
@@ -112,8 +120,10 @@ def _install_hooks():
         node.location_hook = _lua_location
     misc = sys.modules.get("luatorch.torch.misc")
     tester = getattr(misc, "Tester", None) if misc is not None else None
-    if tester is not None and tester.traceback_provider in (None, _lua_tester_location):
-        tester.traceback_provider = staticmethod(_lua_tester_location)
+    if tester is not None:
+        current = tester.__dict__.get("traceback_provider")
+        if current is None:
+            tester.traceback_provider = _LuaTesterLocation()
 
 
 class _BytesBox:

@@ -83,3 +83,19 @@ def test_tester_reports_failures_at_lua_lines_and_sees_bare_error_values(lua, ca
     for name in ("plain value", "positioned value", "library error", "table", "index nil"):
         assert name not in out
     assert "session.py" not in out
+
+
+def test_a_tester_run_from_python_alone_still_reports_python_frames(lua, capsys):
+    from luatorch import torch
+
+    lua.execute("return torch.Tester")  # the session's hooks are installed
+    tester = torch.Tester()
+
+    def failing():
+        tester.assert_(False, "fails in Python")
+
+    tester.add(failing, "failing")
+    with pytest.raises(AssertionError):
+        tester.run()
+    out = capsys.readouterr().out
+    assert "\t" + __file__ + ":" in out

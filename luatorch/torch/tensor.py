@@ -198,6 +198,9 @@ class Tensor(TensorMath, TensorRandom, TorchObject):
             return self._set_from(None, 0, (), ())
         src = args[0]
         if isinstance(src, Tensor):
+            if type(src) is not type(self):
+                # sharing memory across element types would reinterpret the raw bytes
+                raise TypeError(f"set: expected a {self.__typename__}, got {src.__typename__}")
             return self._set_from(src._storage, src._offset, src._size, src._stride)
         if not isinstance(src, Storage):
             raise TypeError("set: expected a Tensor or a Storage")

@@ -117,3 +117,10 @@ def test_char_storage_string_round_trip():
     assert torch.ByteStorage([0, 255]).string() == b"\x00\xff"
     with pytest.raises(TypeError, match="Char and Byte"):
         torch.DoubleStorage(2).string()
+
+
+def test_set_refuses_a_tensor_of_another_type():
+    t = torch.DoubleTensor(2).fill(1)
+    with pytest.raises(TypeError, match="expected a torch.DoubleTensor, got torch.LongTensor"):
+        t.set(torch.LongTensor([1, 2]))
+    assert t._a.tolist() == [1, 1]

@@ -147,6 +147,17 @@ def facts_siamese_text(out):
     has_lines(out, f"shared parameter count {n} encoder alone {n}")
 
 
+def facts_linear_regression(out):
+    has_lines(out, "sgd improved true", "lbfgs fits the noise level true", "id truth prediction")
+    # the data were made as 40 + 0.5 * fertilizer - 0.25 * insecticide + N(0, 0.05)
+    bias, w1, w2 = map(float, re.search(
+        r"learned: ([-\d.]+) \+ ([-\d.]+) \* fertilizer \+ ([-\d.]+) \* insecticide",
+        out).groups())
+    assert abs(bias - 40) < 0.1 and abs(w1 - 0.5) < 0.02 and abs(w2 + 0.25) < 0.02
+    for truth, pred in re.findall(r"^ ?\d+\s+([\d.]+)\s+([\d.]+)$", out, re.M):
+        assert abs(float(truth) - float(pred)) < 0.2
+
+
 def facts_mlp_float(out):
     facts_mlp_optim(out)
     has_lines(out, "data 120 x 2 torch.FloatTensor torch.LongTensor",
@@ -184,6 +195,7 @@ PROGRAMS = [
      [xfail("translator: os.tmpname untranslated, so the checkpoint path is undefined")]),
     ("dcgan", "dcgan.lua", [], facts_dcgan, True, []),
     ("siamese_text", "siamese_text.lua", [], facts_siamese_text, True, []),
+    ("linear_regression", "linear_regression.lua", [], facts_linear_regression, True, []),
     ("nngraph_mlp", "nngraph_mlp.lua", [], facts_nngraph_mlp, True,
      [xfail("translator: `node.data.annotations.name` is emitted as attribute access on "
             "the annotations dict (AttributeError)")]),

@@ -154,8 +154,9 @@ def facts_linear_regression(out):
         r"learned: ([-\d.]+) \+ ([-\d.]+) \* fertilizer \+ ([-\d.]+) \* insecticide",
         out).groups())
     assert abs(bias - 40) < 0.1 and abs(w1 - 0.5) < 0.02 and abs(w2 + 0.25) < 0.02
-    for truth, pred in re.findall(r"^ ?\d+\s+([\d.]+)\s+([\d.]+)$", out, re.M):
-        assert abs(float(truth) - float(pred)) < 0.2
+    rows = re.findall(r"^ ?\d+\s+([\d.]+)\s+([\d.]+)\s*$", out, re.M)
+    assert len(rows) == 4
+    assert all(abs(float(truth) - float(pred)) < 0.2 for truth, pred in rows)
 
 
 def facts_mlp_float(out):

@@ -11,7 +11,9 @@ local py_write, py_write_err = py.write, py.write_err
 local raw_stdout, raw_stderr = io.stdout, io.stderr
 -- Output goes through Python (so Lua's and the library's output keep their order); bytes that
 -- are not UTF-8 cannot cross into Python, so such text goes out through C's stdio instead.
+local collecting  -- while print runs: the pieces of its output (see print)
 local function write(s)
+   if collecting then collecting[#collecting + 1] = s; return end
    if not pcall(py_write, s) then
       py.flush()
       raw_stdout:write(s)
@@ -167,6 +169,7 @@ paths.dirp = function(p) return type(p) == 'string' and py.isdir(p) or false end
 paths.cwd = function() return py.getcwd() end
 paths.home = py.home
 paths.mkdir = function(p) return py.mkdir(p) end
+paths.rmdir = function(p) return py.rmdir(p) end  -- an empty directory: true, or nil and why
 paths.extname = function(p)
    local e = basename(p):match('%.([^%.]*)$')
    return e
@@ -474,7 +477,7 @@ local function printrecursive(obj, depth)
    line('}')
 end
 
-function print(...)
+local function print_values(...)
    local n = select('#', ...)
    for i = 1, n do
       local obj = select(i, ...)
@@ -491,6 +494,27 @@ function print(...)
       else
          printrecursive(obj)
       end
+   end
+end
+
+-- print's text goes out in one piece with the values printed, so that the library's print
+-- tees (torch.CmdLine:log's log file) see what th's print printed; io.write is not teed.
+local py_print_out = py.print_out
+function print(...)
+   if collecting then return print_values(...) end  -- a __tostring that prints
+   collecting = {}
+   local ok, err = pcall(print_values, ...)
+   local text = concat(collecting)
+   collecting = nil
+   if not ok then
+      write(text)
+      error(err, 0)
+   end
+   local n = select('#', ...)
+   local values = {...}
+   for i = 1, n do values[i] = U(values[i]) end
+   if type(U(text)) ~= 'string' or not pcall(py_print_out, text, n, unpack(values, 1, n)) then
+      write(text)  -- bytes that are not UTF-8: C's stdio
    end
 end
 

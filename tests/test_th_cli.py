@@ -229,3 +229,25 @@ def test_uncaught_error_values_that_are_not_strings(tmp_path):
     (tmp_path / "n.lua").write_text("error(42, 0)\n")
     r = th("n.lua", cwd=tmp_path)
     assert r.returncode == 1 and r.stderr.startswith("th: 42\n")
+
+
+def test_cmdline_log_copies_print_but_not_io_write(tmp_path):
+    # Torch7's CmdLine:log: print goes to the screen and the log file, io.write to the screen
+    (tmp_path / "log.lua").write_text(
+        "local cmd = torch.CmdLine()\n"
+        "cmd:log('run.log', {})\n"
+        "print('logged', 1)\n"
+        "io.write('not logged\\n')\n")
+    r = th("log.lua", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("logged\t1\t\n") == 1 and r.stdout.count("not logged\n") == 1
+    log = (tmp_path / "run.log").read_text()
+    assert "logged 1 \n" in log and "not logged" not in log
+
+
+def test_paths_rmdir_removes_an_empty_directory(tmp_path):
+    d = tmp_path / "empty"
+    d.mkdir()
+    r = th("-e", f"print(paths.rmdir({str(d)!r}), paths.dirp({str(d)!r}))\n"
+                 f"print(paths.rmdir({str(d)!r}) == nil)")
+    assert r.stdout == "true\tfalse\t\ntrue\t\n" and not d.exists()

@@ -355,9 +355,9 @@ class LuaSession:
             "tostr": self._tostr, "classname": self._classname, "typename": self._typename,
             "fieldnames": self._fieldnames, "setlist": self._setlist, "setdict": self._setdict, "ffiinfo": self._ffiinfo,
             "new_class": self._new_class, "bind": self._bind, "subview": self._subview, "unbind": self._unbind, "import_package": self._import_package,
-            "bytes_of": self._bytes_of, "write": self._write, "write_err": self._write_err, "flush": self.flush, "isfile": os.path.isfile,
+            "bytes_of": self._bytes_of, "write": self._write, "print_out": self._print_out, "write_err": self._write_err, "flush": self.flush, "isfile": os.path.isfile,
             "isdir": os.path.isdir, "getcwd": os.getcwd, "listdir": self._listdir,
-            "mkdir": self._mkdir, "clock": self._clock, "sleep": self._sleep,
+            "mkdir": self._mkdir, "rmdir": self._rmdir, "clock": self._clock, "sleep": self._sleep,
             "exists": os.path.exists, "home": os.path.expanduser("~"),
         })
         self._py = py
@@ -392,13 +392,20 @@ class LuaSession:
             # the reader went away (th script.lua | head): stop writing, as Lua's io would
             self._broken_pipe = True
             return
-        try:
-            from ..torch import printing
 
-            for tee in list(getattr(printing, "print_tees", ())):
-                tee(text)
-        except ImportError:
-            pass
+    def _print_out(self, text, n, *values):
+        """The text of th's print from Lua: to standard output unless a silent tee keeps it
+        off, and to each of the library's print tees (printing.print_tees, as lua_print
+        calls them) with the values printed."""
+        from ..torch import printing
+
+        tees = list(printing.print_tees)
+        if not any(getattr(tee, "silent", False) for tee in tees):
+            self._write(text)
+        if tees:
+            values = tuple(self.to_python(v) for v in values[:n])
+            for tee in tees:
+                tee(values, text)
 
     @staticmethod
     def _bytes_of(text):
@@ -432,6 +439,14 @@ class LuaSession:
             return True
         except OSError:
             return False
+
+    @staticmethod
+    def _rmdir(path):
+        try:
+            os.rmdir(path)
+            return (True,)
+        except OSError as e:
+            return (None, f"{path}: {e.strerror}")
 
     @staticmethod
     def _clock():

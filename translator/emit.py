@@ -564,6 +564,13 @@ class Emitter:
 
     def _collect_classes(self, block):
         stmts = block.stmts
+        # Foo.__index = Foo statements of this block, by Foo (metatable class candidates)
+        self._index_self = {st.targets[0].obj.sym: k for k, st in enumerate(stmts)
+                            if isinstance(st, A.Assign) and len(st.targets) == 1 and len(st.exprs) == 1
+                            and isinstance(st.targets[0], A.Index) and isinstance(st.targets[0].obj, A.Name)
+                            and isinstance(st.targets[0].key, A.String)
+                            and st.targets[0].key.value == "__index" and isinstance(st.exprs[0], A.Name)
+                            and st.exprs[0].sym is st.targets[0].obj.sym}
         for i, s in enumerate(stmts):
             found = None
             if isinstance(s, (A.Local, A.Assign)) and len(s.exprs) == 1:
@@ -571,8 +578,9 @@ class Emitter:
                 targets = s.names if isinstance(s, A.Local) else s.targets
                 if tc and isinstance(targets[0], A.Name):
                     found = (targets, tc)
-            if found is None and isinstance(s, A.Local) and len(s.names) == 1 and len(s.exprs) == 1:
-                meta = self._metatable_class(s, stmts[i + 1:])
+            if found is None and isinstance(s, A.Local) and len(s.names) == 1 and len(s.exprs) == 1 \
+                    and self._index_self.get(s.names[0].sym, -1) > i:
+                meta = self._metatable_class(s, stmts[self._index_self[s.names[0].sym]])
                 if meta is not None:
                     self.classes[s.names[0].sym] = meta
                     s.class_info = meta
@@ -604,7 +612,7 @@ class Emitter:
                     "__mod": "__mod__", "__pow": "__pow__", "__unm": "__neg__",
                     "__eq": "__eq__", "__lt": "__lt__", "__le": "__le__"}
 
-    def _metatable_class(self, decl, later):
+    def _metatable_class(self, decl, index_stmt):
         sym = decl.names[0].sym
         value = decl.exprs[0]
         base = None
@@ -619,13 +627,7 @@ class Emitter:
             base = meta.items[0].value.sym
         elif not (isinstance(value, A.Table) and not value.items):
             return None
-        index_stmt = next((st for st in later if isinstance(st, A.Assign) and len(st.targets) == 1
-                           and len(st.exprs) == 1 and isinstance(st.targets[0], A.Index)
-                           and isinstance(st.targets[0].obj, A.Name) and st.targets[0].obj.sym is sym
-                           and isinstance(st.targets[0].key, A.String)
-                           and st.targets[0].key.value == "__index" and isinstance(st.exprs[0], A.Name)
-                           and st.exprs[0].sym is sym), None)
-        if index_stmt is None or sym is None or sym.kind == "global":
+        if sym is None or sym.kind == "global":
             return None
         # every use of Foo: Foo.name (string keys, no metamethod stored as a value), the
         # metatable argument of setmetatable(x, Foo), {__index = Foo} of a subclass, Foo.__index = Foo
@@ -1728,8 +1730,10 @@ class Emitter:
     def _has_methods(self, obj):
         """A name that methods are called on (``p:nElement()``) holds a library object: a Lua
         array or record has no methods (an object of a Lua class is translated as one)."""
-        if isinstance(obj, A.Index) and not isinstance(obj.key, A.String):   # t[2] of a tensor t
-            inner = first(obj.obj.ty)
+        if isinstance(obj, A.Index) and not isinstance(obj.key, A.String):   # t[2][1] of a tensor t
+            while isinstance(obj, A.Index) and not isinstance(obj.key, A.String) and first(obj.ty) is None:
+                obj = obj.obj
+            inner = first(obj.ty)
             return inner is not None and inner.kind in ("tensor", "obj")
         return isinstance(obj, A.Name) and obj.sym is not None and "method" in obj.sym.index_use
 

@@ -144,16 +144,18 @@ class Inference:
         self._bind_functions()
         symbols = self.chunk.symbols
         for _ in range(rounds):
-            self.changed = False
             # each round recomputes every symbol's type; until a symbol is assigned in this
             # round, reads see the previous round's type
+            before = [sym.ty for sym in symbols]
             for sym in symbols:
                 sym._typed = False
             self.block(self.chunk.body)
             for f, args in self.params.items():
                 for p, t in zip(f.params, args):
                     self.set_sym(p.sym, t, replace=True)
-            if not self.changed:
+            # settled when a round ends where the last one did (a symbol may pass through other
+            # types within a round: int, then num once a later assignment joins in)
+            if all(sym.ty == old for sym, old in zip(symbols, before)):
                 break
 
     def _bind_functions(self):

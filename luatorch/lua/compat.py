@@ -534,10 +534,14 @@ def length(t):
 def index(t, k):
     """``t[k]`` for a value the translator could not type: lists 1-based, dicts by key, objects
     (tensors) with the library's 1-based indexing."""
+    if isinstance(k, float) and k.is_integer():
+        k = int(k)   # Lua's t[2.0] is t[2]
     if isinstance(t, list):
-        return t[k - 1] if isinstance(k, int) and 1 <= k <= len(t) else None
+        return t[k - 1] if isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= len(t) else None
     if isinstance(t, dict):
         return t.get(k)
+    if t is None or isinstance(t, (bool, int, float)):
+        raise LuaError(f"attempt to index a {type(t)} value")
     return t[k]
 
 

@@ -110,5 +110,5 @@ table.sort(files)
 print('files: ' .. table.concat(files, ', '))
 os.remove(csvPath)
 os.remove(dataPath)
-os.remove(dir)  -- an empty directory
+paths.rmdir(dir)
 print('cleaned up', not paths.dirp(dir))

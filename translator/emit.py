@@ -289,7 +289,18 @@ def module_code(module):
 
     state = PlainCodegenState(default_indent=module.default_indent,
                               default_newline=module.default_newline)
-    module._codegen(state)
+    # every expression's code runs inside a generator-based context manager for its
+    # parentheses; most have none, and a shared null context does the same for those
+    parenthesized = getattr(cst._nodes.expression, "_BaseParenthesizedNode", None)
+    original = parenthesized.__dict__.get("_parenthesize") if parenthesized else None
+    if original is not None:
+        parenthesized._parenthesize = lambda node, st: original(node, st) if node.lpar or node.rpar \
+            else _NULL_CONTEXT
+    try:
+        module._codegen(state)
+    finally:
+        if original is not None:
+            parenthesized._parenthesize = original
     return "".join(state.tokens)
 
 

@@ -194,7 +194,8 @@ PROGRAMS = [
             "`self:reset()` against `function Scale:reset(stdv)` raises TypeError")]),
     # Torch7's Tester runs a suite in `pairs` order, so its lines are compared as a set
     ("unit_tests", "unit_tests.lua", [], facts_unit_tests, False,
-     [xfail("translator: `tester:assert(cond, msg)` becomes `tester.assert(...)`, "
+     [xfail("translator: `tester:assert(cond, msg)` becomes `tester.assert(...)` (the library "
+            "offers Tester.assert_), "
             "not valid Python")]),
     ("data_loading", "data_loading.lua", [], facts_data_loading, True,
      [xfail("translator: `from luatorch import paths` fails; io.open, io.lines, "

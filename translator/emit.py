@@ -2104,6 +2104,12 @@ class Emitter:
                 if test is TRUE:
                     return self.ex(b)
                 return ifexp(test, self.ex(b), self.ex(c))
+        if lt is None and isinstance(e.left, (A.Name, A.Index)) and not isinstance(e.left, A.Bool):
+            # an untyped value might be 0, "" or an empty table: true in Lua, false in Python
+            left = self.ex(e.left)
+            test = call(self.compat("truthy"), left)
+            return ifexp(test, left, self.ex(e.right)) if op == "or" else \
+                ifexp(test, self.ex(e.right), left)
         if lt is None or lt.kind == "bool":
             return boolop(self.ex(e.left), op, self.ex(e.right))
         if op == "or" and isinstance(e.left, (A.Name, A.Index)):

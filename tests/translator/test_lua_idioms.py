@@ -29,6 +29,10 @@ CASES = {
         "local found\nfor i = 1, 5 do\n  for j = 1, 5 do\n    if i * j == 6 then\n      found = i .. 'x' .. j\n      goto done\n    end\n  end\nend\n::done::\nprint(found)\n-- skip the rest of a row: the label just after the inner loop ends the outer body\nfor i = 1, 3 do\n  for j = 1, 3 do\n    if j > i then goto next_row end\n    io.write(i * j, ' ')\n  end\n  ::next_row::\nend\nprint()\nlocal n = 0\nwhile true do\n  n = n + 1\n  if n > 4 then goto stop end\nend\n::stop::\nprint(n)\n",
         'found = None\nfor i in range(1, 6):\n    for j in range(1, 6):\n        if i * j == 6:\n            found = str(i) + "x" + str(j)\n            break\n    else:\n        continue\n    break\ncompat.print(found)\n# skip the rest of a row: the label just after the inner loop ends the outer body\nfor i in range(1, 4):\n    for j in range(1, 4):\n        if j > i:\n            break\n        print(i * j, " ", sep="", end="")\ncompat.print()\nn = 0\nwhile True:\n    n = n + 1\n    if n > 4:\n        break\nprint(n)',
     ),
+    'untyped_and_or_keep_luas_truth': (
+        "local function pick(x, fallback)\n  local v = x or fallback\n  local w = x and 'set'\n  return v, w\nend\nprint(pick(0, 'd'))\nprint(pick('', 'd'))\nprint(pick(nil, 'd'))\nprint(pick(false, 'd'))\n",
+        'def pick(x, fallback):\n    v = x if compat.truthy(x) else fallback\n    w = "set" if compat.truthy(x) else x\n    return v, w\n\n\ncompat.print(*pick(0, "d"))\ncompat.print(*pick("", "d"))\ncompat.print(*pick(None, "d"))\ncompat.print(*pick(False, "d"))',
+    ),
 }
 
 

@@ -2206,5 +2206,8 @@ class Emitter:
                 key = cst.Integer(str(pos))
             else:
                 key = self.dict_key(it.key)
+                if isinstance(it.value, A.Function) and isinstance(it.key, A.String) and \
+                        it.key.value.isidentifier() and not keyword.iskeyword(it.key.value):
+                    it.value.suggested_name = it.key.value   # {mul = function ...}: def mul
             elems.append(cst.DictElement(key=key, value=self.ex(it.value)))
         return cst.Dict(elems)

@@ -543,9 +543,20 @@ local function make_index(cm)
          if f ~= nil then return f end
       end
       local m = cm[k]
-      if m ~= nil then return m end
-      before_python()
-      return field(p, k, cm)
+      if m == nil then
+         before_python()
+         m = field(p, k, cm)
+      end
+      if k == 'new' and type(m) == 'function' then
+         -- Torch7's `new` is its type's constructor: torch/nn's own code calls `input.new()`
+         -- without self, so accept both that and `t:new(...)`
+         local method = m
+         return function(...)
+            if select('#', ...) > 0 and (...) == p then return method(...) end
+            return method(p, ...)
+         end
+      end
+      return m
    end
 end
 

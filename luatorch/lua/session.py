@@ -314,6 +314,43 @@ class LuaTableDict(dict):
         return f"LuaTableDict({self.copy()!r})"
 
 
+def _lua_call(f, args):
+    """Call ``f`` as Lua calls a function: arguments beyond those it takes are dropped (Lua
+    ignores them: Torch7 code writes ``nn.Sigmoid(true)``). Only looked at after a TypeError,
+    and only when the call itself could not bind, so a TypeError raised inside ``f`` stands."""
+    try:
+        return f(*args)
+    except TypeError:
+        trimmed = _without_extra_args(f, args)
+        if trimmed is None:
+            raise
+    return f(*trimmed)
+
+
+def _without_extra_args(f, args):
+    try:
+        sig = inspect.signature(f)
+        sig.bind(*args)
+        return None  # the call bound: the TypeError came from inside f
+    except (TypeError, ValueError):
+        pass
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return None
+    npos = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    if len(args) <= npos:
+        return None
+    trimmed = args[:npos]
+    try:
+        inspect.signature(f).bind(*trimmed)
+    except TypeError:
+        return None
+    return trimmed
+
+
 class LuaSession:
     """An embedded Lua runtime with the th environment: torch, paths, sys, xlua as globals,
     trepl's print, ``require`` of the library's packages, ``torch.class``.
@@ -711,7 +748,7 @@ class LuaSession:
                 method = getattr(obj, name + "_", None)
                 if method is None:
                     raise AttributeError(f"attempt to call method '{name}' (a nil value)") from None
-            r = method(*args)
+            r = _lua_call(method, args)
         except Exception as e:  # noqa: BLE001 - every error becomes a Lua error
             return self._error(e)
         if type(r) in _PLAIN_SET and not self._bound:
@@ -721,7 +758,7 @@ class LuaSession:
     def _call(self, f, n, *args):
         try:
             args = self._args(args, n) if n else ()
-            r = f(*args)
+            r = _lua_call(f, args)
         except Exception as e:  # noqa: BLE001
             return self._error(e)
         return self._result(r)

@@ -269,14 +269,11 @@ SNIPPETS = [
     ("tensor_dot_new",
      "local x = torch.FloatTensor(2)\nlocal y = x.new()\nprint(torch.type(y), y:dim())",
      "torch.FloatTensor 0",
-     [xfail("bridge: `input.new()` (no self; torch/nn's own idiom, e.g. SoftSign, Linear's "
-            "addBuffer) errors 'calling new on bad self'; Torch7's new is the type's "
-            "constructor and ignores the missing self")]),
+     []),  # `input.new()` without self (torch/nn's own idiom): fixed in the bridge
     ("extra_constructor_argument",
      "require 'nn'\nprint(nn.Sigmoid(true))",
      "nn.Sigmoid",
-     [xfail("bridge/nn: Lua drops surplus arguments (Torch7's Sigmoid.__init takes none), "
-            "Python raises 'Module.__init__() takes 1 positional argument but 2 were given'")]),
+     []),  # Lua drops surplus arguments (Sigmoid's __init takes none): fixed in the bridge
 ]
 
 

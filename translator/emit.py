@@ -1425,8 +1425,15 @@ class Emitter:
         ps = []
         if method:
             ps.append(cst.Param(name=name("self")))
+        optional_from = self._first_optional_param(f)
         for i, p in enumerate(f.params):
-            ps.append(cst.Param(name=name(p.sym.pyname)))
+            if optional_from is not None and i >= optional_from:
+                # Lua's optional parameter (``stdv = stdv or 1``): callers may leave it out
+                ps.append(cst.Param(name=name(p.sym.pyname), default=NONE,
+                                    equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                          whitespace_after=cst.SimpleWhitespace(""))))
+            else:
+                ps.append(cst.Param(name=name(p.sym.pyname)))
         star = cst.Param(name=name("args")) if f.vararg else cst.MaybeSentinel.DEFAULT
         if getattr(f, "drops_extra_args", False) and not f.vararg:
             star = cst.Param(name=name("_"))   # Lua drops arguments beyond the parameters
@@ -1441,6 +1448,37 @@ class Emitter:
             if not f.vararg:
                 star = cst.ParamStar()
         return cst.Parameters(params=ps, star_arg=star, kwonly_params=kwonly)
+
+    def _first_optional_param(self, f):
+        """The index of the first parameter the body treats as optional (``p or default``,
+        ``if p``/``if not p``, ``p == nil``, ``p ~= nil``), or None."""
+        syms = {p.sym: i for i, p in enumerate(f.params) if p.sym is not None}
+        if not syms:
+            return None
+        found = []
+
+        def param(e):
+            while isinstance(e, A.Paren):
+                e = e.expr
+            if isinstance(e, A.UnOp) and e.op == "not":
+                return param(e.operand)
+            return syms.get(e.sym) if isinstance(e, A.Name) else None
+
+        stack = list(f.body.stmts)
+        while stack:
+            n = stack.pop()
+            if isinstance(n, A.Function):
+                continue   # a nested function's own parameters are its business
+            if isinstance(n, A.BinOp) and n.op in ("or", "and"):
+                found.append(param(n.left))
+            elif isinstance(n, A.BinOp) and n.op in ("==", "~=") and \
+                    (isinstance(n.right, A.Nil) or isinstance(n.left, A.Nil)):
+                found.append(param(n.left if isinstance(n.right, A.Nil) else n.right))
+            elif isinstance(n, A.If):
+                found.extend(param(cond) for cond, _ in n.clauses)
+            stack.extend(A.children(n))
+        found = [i for i in found if i is not None]
+        return min(found) if found else None
 
     def _bind_loop_locals(self, f):
         """Can the loop locals ``f`` captures be bound when it is made (each is assigned once,

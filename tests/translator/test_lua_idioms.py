@@ -31,11 +31,15 @@ CASES = {
     ),
     'untyped_and_or_keep_luas_truth': (
         "local function pick(x, fallback)\n  local v = x or fallback\n  local w = x and 'set'\n  return v, w\nend\nprint(pick(0, 'd'))\nprint(pick('', 'd'))\nprint(pick(nil, 'd'))\nprint(pick(false, 'd'))\n",
-        'def pick(x, fallback):\n    v = x if compat.truthy(x) else fallback\n    w = "set" if compat.truthy(x) else x\n    return v, w\n\n\ncompat.print(*pick(0, "d"))\ncompat.print(*pick("", "d"))\ncompat.print(*pick(None, "d"))\ncompat.print(*pick(False, "d"))',
+        'def pick(x=None, fallback=None):\n    v = x if compat.truthy(x) else fallback\n    w = "set" if compat.truthy(x) else x\n    return v, w\n\n\ncompat.print(*pick(0, "d"))\ncompat.print(*pick("", "d"))\ncompat.print(*pick(None, "d"))\ncompat.print(*pick(False, "d"))',
     ),
     'tables_and_records_of_functions': (
         "local ops = {\n  add = function(a, b) return a + b end,\n  mul = function(a, b)\n    local p = a * b\n    return p\n  end,\n}\nops.sub = function(a, b) return a - b end\nlocal M = {}\nM.square = function(x) return x * x end\nlocal handlers = {function(x) return x + 1 end, function(x) return x * 10 end}\nprint(ops.add(1, 2), ops.mul(2, 3), ops.sub(5, 1), M.square(4), handlers[2](3), #handlers)\nfor _, name in ipairs({'add', 'mul', 'sub'}) do io.write(ops[name](6, 2), ' ') end\nprint()\n",
         'def mul(a, b):\n    p = a * b\n    return p\n\n\nops = {"add": lambda a, b: a + b, "mul": mul}\nops["sub"] = lambda a, b: a - b\nM = {}\nM["square"] = lambda x: x * x\nhandlers = [lambda x: x + 1, lambda x: x * 10]\ncompat.print(\n    ops["add"](1, 2),\n    ops["mul"](2, 3),\n    ops.get("sub")(5, 1),\n    M["square"](4),\n    handlers[1](3),\n    len(handlers),\n)\nfor name in ["add", "mul", "sub"]:\n    compat.write(ops.get(name)(6, 2), " ")\ncompat.print()',
+    ),
+    'optional_parameters_default_to_none': (
+        "local function scaled(x, k)\n  k = k or 2\n  return x * k\nend\nlocal function greet(name, loud)\n  if loud then return 'HELLO ' .. name end\n  return 'hello ' .. name\nend\nprint(scaled(3), scaled(3, 0), greet('ann'), greet('bob', true))\n",
+        'def scaled(x, k=None):\n    k = k if k is not None else 2\n    return x * k\n\n\ndef greet(name, loud=None):\n    if loud:\n        return "HELLO " + name\n    return "hello " + name\n\n\ncompat.print(scaled(3), scaled(3, 0), greet("ann"), greet("bob", True))',
     ),
 }
 

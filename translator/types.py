@@ -158,6 +158,16 @@ class Inference:
             if all(sym.ty == old for sym, old in zip(symbols, before)):
                 break
 
+    def _is_metatable(self, e):
+        """Is ``e`` a table used as a metatable class (``Foo.__index = ...`` somewhere)?"""
+        if not hasattr(self, "_metatables"):
+            self._metatables = {st.targets[0].obj.sym for st in self.chunk.bindings
+                                 if isinstance(st, A.Assign) and any(
+                                     isinstance(t, A.Index) and isinstance(t.obj, A.Name) and
+                                     isinstance(t.key, A.String) and t.key.value == "__index"
+                                     for t in st.targets[:1])}
+        return isinstance(e, A.Name) and e.sym in self._metatables
+
     def _bind_functions(self):
         counts = {}
         for n in self.chunk.bindings:
@@ -229,6 +239,12 @@ class Inference:
             self.generic_for(s, ts)
             self.block(s.body)
         elif t is A.FuncDecl:
+            self_param = getattr(s.func, "self_param", None)
+            if s.is_method and self_param is not None and self_param.sym is not None:
+                # function rec:m() on a record: self is that record (a dict) inside m
+                ot = first(self.expr(s.target.obj))
+                if is_dict(ot) and not self._is_metatable(s.target.obj):
+                    self.set_sym(self_param.sym, ot, replace=True)
             ft = self.function(s.func)
             if isinstance(s.target, A.Name):
                 self.set_sym(s.target.sym, ft)

@@ -41,6 +41,10 @@ CASES = {
         "local function scaled(x, k)\n  k = k or 2\n  return x * k\nend\nlocal function greet(name, loud)\n  if loud then return 'HELLO ' .. name end\n  return 'hello ' .. name\nend\nprint(scaled(3), scaled(3, 0), greet('ann'), greet('bob', true))\n",
         'def scaled(x, k=None):\n    k = k if k is not None else 2\n    return x * k\n\n\ndef greet(name, loud=None):\n    if loud:\n        return "HELLO " + name\n    return "hello " + name\n\n\ncompat.print(scaled(3), scaled(3, 0), greet("ann"), greet("bob", True))',
     ),
+    'methods_of_a_record_see_self_as_the_record': (
+        "local dataset = {data = {1, 2, 3}, name = 'toy'}\nfunction dataset:size() return #self.data end\nfunction dataset:describe(prefix) return prefix .. self.name .. ' ' .. self:size() end\nprint(dataset:size(), dataset:describe('set '))\n",
+        'dataset = {"data": [1, 2, 3], "name": "toy"}\n\n\ndef dataset_size(self):\n    return len(self["data"])\n\n\ndataset["size"] = dataset_size\n\n\ndef dataset_describe(self, prefix):\n    return (\n        compat.tostring(prefix) + self["name"] + " " + compat.tostring(self["size"](self))\n    )\n\n\ndataset["describe"] = dataset_describe\ncompat.print(dataset["size"](dataset), dataset["describe"](dataset, "set "))',
+    ),
 }
 
 

@@ -2094,6 +2094,8 @@ class Emitter:
             raise Unsupported("method call on a record built by an expression")
         if m in ("__init",):
             m = "__init__"
+        elif keyword.iskeyword(m):
+            m += "_"   # the library's spelling of a method named by a Python keyword (assert_)
         return call(attr(obj, m), *self.args(e.args))
 
     # --- operators ----------------------------------------------------------------------------------

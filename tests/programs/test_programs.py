@@ -189,9 +189,7 @@ PROGRAMS = [
      [xfail("translator emits `from luatorch import xlua`; there is no luatorch.xlua")]),
     ("mlp_optim_float", "mlp_optim.lua", ["-type", "float"], facts_mlp_float, True,
      [xfail("translator emits `from luatorch import xlua`; there is no luatorch.xlua")]),
-    ("custom_module", "custom_module.lua", [], facts_custom_module, True,
-     [xfail("translator: Lua methods' parameters get no default None, so "
-            "`self:reset()` against `function Scale:reset(stdv)` raises TypeError")]),
+    ("custom_module", "custom_module.lua", [], facts_custom_module, True, []),
     # Torch7's Tester runs a suite in `pairs` order, so its lines are compared as a set
     ("unit_tests", "unit_tests.lua", [], facts_unit_tests, False,
      [xfail("translator: `tester:assert(cond, msg)` becomes `tester.assert(...)` (the library "
@@ -299,25 +297,22 @@ TRANSLATION_SNIPPETS = [
      ("local t = {data = torch.zeros(2)}\n"
       "function t:size() return self.data:size(1) end\n"
       "print(t:size())"),
-     "2", translator_bug("`self.data` inside `function t:size()` on a record table is emitted as "
-                         "attribute access on a dict (AttributeError)")),
+     "2", []),  # fixed: `self` in a record's method is the record
     ("optional_argument",
      "local function f(a, b) b = b or 5; return a + b end\nprint(f(1))",
-     "6", translator_bug("a Lua parameter gets no default None; a call with fewer arguments "
-                         "raises TypeError")),
+     "6", []),  # fixed: parameters used as optional default to None
     ("optional_constructor_argument",
      ("local C = torch.class('Counter')\n"
       "function C:__init(start) self.n = start or 0 end\n"
       "function C:bump(by) self.n = self.n + (by or 1); return self end\n"
       "print(Counter():bump():bump(5).n)"),
-     "6", translator_bug("`__init(start)` and `bump(by)` need `=None` defaults")),
+     "6", []),  # fixed: parameters used as optional default to None
     ("tester_assert_method",
      ("local tester = torch.Tester()\nlocal tests = torch.TestSuite()\n"
       "function tests.Order() tester:assert(1 < 2, 'ordered') end\n"
       "tester:add(tests)\ntester:run()\nprint('asserts', tester.countasserts)"),
      "Running 1 test\nCompleted 1 assert in 1 test with 0 failures and 0 errors\nasserts 1",
-     translator_bug("`tester:assert(...)` is emitted as `tester.assert(...)`, a Python "
-                    "syntax error (keyword)")),
+     []),  # fixed: a method named by a Python keyword is the library's `assert_`
     ("require_xlua",
      "require 'xlua'\nprint(type(xlua.progress))",
      "function", translator_bug("`from luatorch import xlua`: no such module")),

@@ -465,16 +465,22 @@ def _binary_value(name, ufunc, int_ufunc=None):
         v = _val(cls, value)
         if int_ufunc in _ZERO_CHECKED and not _is_float(cls) and v == 0:
             raise ZeroDivisionError(f"{name}: integer division by zero")
-        out = _result_like(res, src)
-        a = _view(src, out.shape)
-        with _quiet():
-            if int_ufunc is not None and not _is_float(cls):
-                int_ufunc(a, v, out=out)
-            else:
-                ufunc(a, v, out=out, casting="unsafe")
-        return res
+        return _apply_into(res, src, v, ufunc, int_ufunc)
     impl.__name__ = name
     return impl
+
+
+def _apply_into(res, src, b, ufunc, int_ufunc):
+    """res = ufunc(src, b) element-wise (b a number or an array of src's shape); integer
+    tensors use ``int_ufunc`` (C semantics) where one is given."""
+    out = _result_like(res, src)
+    a = _view(src, out.shape)
+    with _quiet():
+        if int_ufunc is not None and not _is_float(type(res)):
+            int_ufunc(a, b, out=out)
+        else:
+            ufunc(a, b, out=out, casting="unsafe")
+    return res
 
 
 def _binary_tensor(name, ufunc, int_ufunc=None, src_name="src"):
@@ -487,14 +493,7 @@ def _binary_tensor(name, ufunc, int_ufunc=None, src_name="src"):
         b = _view(other, src._size)
         if int_ufunc in _ZERO_CHECKED and not _is_float(cls) and not b.all():
             raise ZeroDivisionError(f"{name}: integer division by zero")
-        out = _result_like(res, src)
-        a = _view(src, out.shape)
-        with _quiet():
-            if int_ufunc is not None and not _is_float(cls):
-                int_ufunc(a, b, out=out)
-            else:
-                ufunc(a, b, out=out, casting="unsafe")
-        return res
+        return _apply_into(res, src, b, ufunc, int_ufunc)
     impl.__name__ = name
     return impl
 

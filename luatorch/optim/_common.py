@@ -164,3 +164,21 @@ def dot(a, b):
     if u.size <= SEQUENTIAL_DOT_MAX:
         return float(sum((u.astype(np.float64) * v.astype(np.float64)).tolist()))
     return float(np.dot(u, v))
+
+
+def add_learning_rate_step(target, dfdx, clr, lrs, x, state, op):
+    """target += -clr * dfdx, or -clr * (learningRates ⊙ dfdx) when per-parameter rates are
+    given (kept in state.deltaParameters, as sgd.lua and nag.lua keep them)."""
+    T = target._a
+    if lrs is None:
+        T[...] = T + -clr * arr(dfdx, T.shape)
+        return
+    check_same_elements(lrs, x, "config.learningRates", op)
+    delta = state.get("deltaParameters")
+    if delta is None:
+        delta = new_like(x, dfdx)
+        state["deltaParameters"] = delta
+    D = delta._a
+    D[...] = arr(lrs, D.shape)
+    D[...] = D * arr(dfdx, D.shape)
+    T[...] = T + -clr * arr(delta, T.shape)

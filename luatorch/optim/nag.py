@@ -2,8 +2,8 @@
 torch/optim's nag.lua."""
 
 from ._common import (
+    add_learning_rate_step,
     arr,
-    check_same_elements,
     check_x,
     evaluate,
     new_like,
@@ -57,19 +57,7 @@ def nag(opfunc, x, config=None, state=None):
         state["dfdx"] = velocity
     else:
         velocity._a[...] = velocity._a * mom
-    Vl = velocity._a
-    if lrs is not None:
-        check_same_elements(lrs, x, "config.learningRates", op)
-        delta = state.get("deltaParameters")
-        if delta is None:
-            delta = new_like(x, dfdx)
-            state["deltaParameters"] = delta
-        D = delta._a
-        D[...] = arr(lrs, D.shape)
-        D[...] = D * arr(dfdx, D.shape)
-        Vl[...] = Vl + -clr * arr(delta, Vl.shape)
-    else:
-        Vl[...] = Vl + -clr * arr(dfdx, Vl.shape)
+    add_learning_rate_step(velocity, dfdx, clr, lrs, x, state, op)
     C = x_copy._a
     C[...] = C + 1 * arr(velocity, C.shape)
     x.copy(x_copy)

@@ -2,6 +2,7 @@
 learning-rate annealing and per-parameter learning rates, as torch/optim's sgd.lua."""
 
 from ._common import (
+    add_learning_rate_step,
     arr,
     check_same_elements,
     check_x,
@@ -38,7 +39,6 @@ def sgd(opfunc, x, config=None, state=None):
         raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
     fx, dfdx = evaluate(opfunc, x, op)
-    X = x._a
     G = dfdx._a  # written in place, as Torch7 does to the gradient opfunc returned
 
     # weight decay, single or per parameter
@@ -72,18 +72,7 @@ def sgd(opfunc, x, config=None, state=None):
 
     # learning-rate annealing, then the step with one or per-parameter learning rates
     clr = lr / (1 + nevals * lrd)
-    if lrs is not None:
-        check_same_elements(lrs, x, "config.learningRates", op)
-        delta = state.get("deltaParameters")
-        if delta is None:
-            delta = new_like(x, dfdx)
-            state["deltaParameters"] = delta
-        D = delta._a
-        D[...] = arr(lrs, D.shape)
-        D[...] = D * arr(dfdx, D.shape)
-        X[...] = X + -clr * arr(delta, X.shape)
-    else:
-        X += -clr * arr(dfdx, X.shape)
+    add_learning_rate_step(x, dfdx, clr, lrs, x, state, op)
 
     state["evalCounter"] = nevals + 1
     return x, [fx]

@@ -239,8 +239,14 @@ def main(argv=None):
     if command == "repl":
         return run_th(["-i"] + rest if "-i" not in rest else rest, prog="luatorch repl")
     if command == "translate":
-        from translator.cli import main as translate_main
-
+        try:
+            from translator.cli import main as translate_main
+            import libcst  # noqa: F401 - the translator's optional dependencies
+            import tree_sitter_lua  # noqa: F401
+        except ModuleNotFoundError as e:
+            print(f"luatorch translate: {e.name} is not installed; the translator needs its "
+                  "extras: pip install 'luatorch[translate]'", file=sys.stderr)
+            return 2
         return translate_main(rest)
     if command == "t7":
         from .t7tool import main as t7_main

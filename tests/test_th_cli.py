@@ -251,3 +251,21 @@ def test_paths_rmdir_removes_an_empty_directory(tmp_path):
     r = th("-e", f"print(paths.rmdir({str(d)!r}), paths.dirp({str(d)!r}))\n"
                  f"print(paths.rmdir({str(d)!r}) == nil)")
     assert r.stdout == "true\tfalse\t\ntrue\t\n" and not d.exists()
+
+
+def test_translate_without_its_extras_says_what_to_install(monkeypatch, capsys):
+    import builtins
+
+    from luatorch import cli
+
+    real_import = builtins.__import__
+
+    def no_tree_sitter(name, *args, **kw):
+        if name == "tree_sitter_lua":
+            raise ModuleNotFoundError("No module named 'tree_sitter_lua'", name="tree_sitter_lua")
+        return real_import(name, *args, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_tree_sitter)
+    assert cli.main(["translate", "x.lua"]) == 2
+    err = capsys.readouterr().err
+    assert "tree_sitter_lua is not installed" in err and "luatorch[translate]" in err

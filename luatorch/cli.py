@@ -240,9 +240,10 @@ def main(argv=None):
         return run_th(["-i"] + rest if "-i" not in rest else rest, prog="luatorch repl")
     if command == "translate":
         try:
-            from translator.cli import main as translate_main
             import libcst  # noqa: F401 - the translator's optional dependencies
             import tree_sitter_lua  # noqa: F401
+
+            from translator.cli import main as translate_main
         except ModuleNotFoundError as e:
             print(f"luatorch translate: {e.name} is not installed; the translator needs its "
                   "extras: pip install 'luatorch[translate]'", file=sys.stderr)

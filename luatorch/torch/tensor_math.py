@@ -1748,15 +1748,21 @@ def _index(res, src, dim, index):
 _register("index", [("R T I L", _index)])
 
 
-def _index_copy(self, dim, index, src):
-    d = _check_dim(self, dim, "indexCopy")
-    idx = _index_vector("indexCopy", index, self._size[d])
+def _indexed_source(op, self, dim, index, src):
+    """For indexCopy/indexAdd: the dimension (0-based), the 0-based indices, and ``src`` viewed
+    as one slice of ``self`` per index (its element count must fit)."""
+    d = _check_dim(self, dim, op)
+    idx = _index_vector(op, index, self._size[d])
     shape = list(self._size)
     shape[d] = idx.size
     if src.nElement() != int(np.prod(shape)):
-        raise ValueError(f"indexCopy: inconsistent tensor size: source {_desc(src)} does not fit "
+        raise ValueError(f"{op}: inconsistent tensor size: source {_desc(src)} does not fit "
                          f"{idx.size} slices of {_desc(self)} along dimension {d + 1}")
-    values = _view(src, tuple(shape))
+    return d, idx, _view(src, tuple(shape))
+
+
+def _index_copy(self, dim, index, src):
+    d, idx, values = _indexed_source("indexCopy", self, dim, index, src)
     sl = [slice(None)] * self.dim()
     sl[d] = idx
     self._a[tuple(sl)] = values
@@ -1764,14 +1770,7 @@ def _index_copy(self, dim, index, src):
 
 
 def _index_add(self, dim, index, src):
-    d = _check_dim(self, dim, "indexAdd")
-    idx = _index_vector("indexAdd", index, self._size[d])
-    shape = list(self._size)
-    shape[d] = idx.size
-    if src.nElement() != int(np.prod(shape)):
-        raise ValueError(f"indexAdd: inconsistent tensor size: source {_desc(src)} does not fit "
-                         f"{idx.size} slices of {_desc(self)} along dimension {d + 1}")
-    values = _view(src, tuple(shape))
+    d, idx, values = _indexed_source("indexAdd", self, dim, index, src)
     moved = np.moveaxis(self._a, d, 0)
     np.add.at(moved, idx, np.moveaxis(values, d, 0))
     return self

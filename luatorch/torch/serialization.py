@@ -285,7 +285,24 @@ class _Decoder:
                           "(truncated, or not a Torch7 file in this format)", offset)
 
 
-class _BufferDecoder(_Decoder):
+class _InMemory:
+    """Position bookkeeping of the decoders that read a file's bytes from memory (``buf``,
+    ``pos``), kept in step with the file object around custom read methods."""
+
+    def tell(self):
+        return self.pos
+
+    def remaining(self):
+        return len(self.buf) - self.pos
+
+    def sync_out(self):
+        self.file._io.seek(self.pos)
+
+    def sync_in(self):
+        self.pos = self.file._io.tell()
+
+
+class _BufferDecoder(_InMemory, _Decoder):
     """Binary reads straight from the file's bytes (a MemoryFile or a memory-mapped file)."""
 
     def __init__(self, f, buf):
@@ -299,18 +316,6 @@ class _BufferDecoder(_Decoder):
         self.long_size = 4 if f._long_size == 4 else 8
         self.s_long = struct.Struct(order + ("i" if self.long_size == 4 else "q"))
         self.min_pair_bytes = 8  # a table entry is at least two 4-byte type tags
-
-    def tell(self):
-        return self.pos
-
-    def remaining(self):
-        return len(self.buf) - self.pos
-
-    def sync_out(self):
-        self.file._io.seek(self.pos)
-
-    def sync_in(self):
-        self.pos = self.file._io.tell()
 
     def int(self, what):
         pos = self.pos
@@ -431,7 +436,7 @@ class _FileDecoder(_Decoder):
         return self.array("Char", n, what).tobytes()
 
 
-class _AsciiBufferDecoder(_Decoder):
+class _AsciiBufferDecoder(_InMemory, _Decoder):
     """Ascii reads straight from the file's bytes: scalars parsed here, large arrays through the
     File's vectorised reader."""
 
@@ -443,18 +448,6 @@ class _AsciiBufferDecoder(_Decoder):
         self.pos = f._io.tell()
         self.auto = f._auto_spacing
         self.token_pattern = f._token_pattern
-
-    def tell(self):
-        return self.pos
-
-    def remaining(self):
-        return len(self.buf) - self.pos
-
-    def sync_out(self):
-        self.file._io.seek(self.pos)
-
-    def sync_in(self):
-        self.pos = self.file._io.tell()
 
     def _after(self):
         if self.auto and self.buf[self.pos : self.pos + 1] == b"\n":

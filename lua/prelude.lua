@@ -81,7 +81,6 @@ ipairs = B.ipairs
 
 ---------------------------------------------------------------------------------------------
 -- Packages.
-local fallbacks = {}   -- Lua implementations used while no Python package exists
 local loaded_py = {}
 
 local function python_package(name)
@@ -102,7 +101,6 @@ local depends_on = {nn = {'torch'}, optim = {'torch'}, nngraph = {'nn'}}
 
 table.insert(package.loaders or package.searchers, 2, function(name)
    local m = python_package(name)
-   if m == nil then m = fallbacks[name] end
    if m ~= nil then
       return function()
          for _, dep in ipairs(depends_on[name] or {}) do require(dep) end
@@ -114,184 +112,38 @@ table.insert(package.loaders or package.searchers, 2, function(name)
 end)
 
 ---------------------------------------------------------------------------------------------
--- paths (the part th scripts use; the full package comes with luatorch.paths)
-local paths = {}
-local function dirname(p)
-   if not p:find('/') then return '.' end
-   local d = p:gsub('/+[^/]*$', '')
-   if d == '' then return '/' end
-   return d
-end
-local function basename(p, ext)
-   local b = p:gsub('/+$', ''):match('[^/]*$')
-   if ext then
-      if ext:sub(1, 1) ~= '.' then ext = '.' .. ext end
-      if b:sub(-#ext) == ext then b = b:sub(1, -#ext - 1) end
-   end
-   return b
-end
-local function pconcat(...)
-   local n = select('#', ...)
-   local parts = {...}
-   if n == 0 then return py.getcwd() end
-   local out = nil
-   for i = 1, n do
-      local s = parts[i]
-      if out == nil or s:sub(1, 1) == '/' then
-         out = s
-      elseif s ~= '' then
-         out = out:gsub('/+$', '') .. '/' .. s
-      end
-   end
-   if out:sub(1, 1) ~= '/' then out = py.getcwd() .. '/' .. out end
-   -- remove ./ and dir/../ segments
-   local segs = {}
-   for seg in out:gmatch('[^/]+') do
-      if seg == '..' then
-         if #segs > 0 then segs[#segs] = nil end
-      elseif seg ~= '.' then
-         segs[#segs + 1] = seg
-      end
-   end
-   return '/' .. concat(segs, '/')
-end
+-- paths, sys and xlua are the library's Python packages (luatorch.paths, luatorch.sys,
+-- luatorch.xlua); what reads the Lua call stack is written here: paths.thisfile,
+-- paths.dofile, sys.fpath, include and require's search beside the calling file.
+local paths = python_package('paths')
+local dirname, pconcat = paths.dirname, paths.concat
 
--- The file of the Lua function `level` frames up (1 = the caller of this function's caller).
+-- The file of the Lua function `level` frames up, counted as debug.getinfo counts them from
+-- the function calling source_file (1 = that function itself, 2 = its caller).
 local function source_file(level)
    local info = debug.getinfo(level + 1, 'S')
    if info and info.source:sub(1, 1) == '@' then return info.source:sub(2) end
    return nil
 end
 
-paths.dirname, paths.basename, paths.concat = dirname, basename, pconcat
-paths.filep = function(p) return type(p) == 'string' and py.isfile(p) or false end
-paths.dirp = function(p) return type(p) == 'string' and py.isdir(p) or false end
-paths.cwd = function() return py.getcwd() end
-paths.home = py.home
-paths.mkdir = function(p) return py.mkdir(p) end
-paths.rmdir = function(p) return py.rmdir(p) end  -- an empty directory: true, or nil and why
-paths.extname = function(p)
-   local e = basename(p):match('%.([^%.]*)$')
-   return e
-end
-paths.thisfile = function(arg, depth)
-   local f = source_file(2 + (depth or 0))
-   if f and arg then return pconcat(dirname(f), arg) end
+-- torch's paths.thisfile(arg, depth): the calling file, as an absolute path (debug.getinfo's
+-- level `depth`, 2 by default); with a string arg, that name beside it.
+local function thisfile(arg, depth)
+   local f = source_file(depth or 2)
+   if f then f = pconcat(f) end
+   if type(arg) == 'string' then
+      if f then return pconcat(dirname(f), arg) end
+      return arg
+   end
    return f
 end
-paths.dofile = function(f, depth)
-   local file = source_file(2 + (depth or 0))
-   local dir = file and dirname(file) or '.'
-   return dofile(pconcat(dir, f))
-end
-paths.dir = function(p)
-   local names = {py.listdir(p)}
-   if names[1] == nil then return nil end
-   table.insert(names, 1, '.')
-   table.insert(names, 2, '..')
-   return names
-end
-paths.files = function(p, filter)
-   local names = paths.dir(p) or {}
-   local i = 0
-   return function()
-      while true do
-         i = i + 1
-         local n = names[i]
-         if n == nil then return nil end
-         if not filter or (type(filter) == 'string' and n:find(filter))
-            or (type(filter) == 'function' and filter(n)) then
-            return n
-         end
-      end
-   end
-end
-fallbacks.paths = paths
 
--- sys
-local sys_ = {}
-local tic_time = py.clock()
-sys_.clock = function() return py.clock() end
-sys_.tic = function() tic_time = py.clock(); return tic_time end
-sys_.toc = function(verbose)
-   local t = py.clock() - tic_time
-   if verbose then print(t) end
-   return t
+-- torch's paths.dofile(f, depth): runs f found beside the calling file.
+local function dofile_beside(f, depth)
+   local file = source_file(depth or 2)
+   if file then f = pconcat(dirname(file), f) end
+   return dofile(f)
 end
-sys_.sleep = function(s) py.sleep(s) end
-sys_.execute = function(cmd)
-   local f = io.popen(cmd)
-   local s = f:read('*a')
-   f:close()
-   return (s:gsub('\n$', ''))
-end
-sys_.fexecute = sys_.execute
-sys_.dirname, sys_.concat, sys_.fpath = dirname, pconcat, function() return source_file(2) end
-sys_.uname = function() return 'linux' end
-sys_.OS = 'linux'
-sys_.COLORS = setmetatable({}, {__index = function() return '' end})
-fallbacks.sys = sys_
-
--- xlua: progress bar as xlua draws it (bar, ETA or total time, step time, current/goal)
-local xlua_ = {}
-do
-   -- at most two units, as xlua.formatTime: 1D2h, 3m4s, 5s120ms, 0ms
-   function xlua_.formatTime(seconds)
-      local total = math.floor(seconds * 1000 + 0.5)
-      local parts = {
-         {math.floor(total / 86400000), 'D'}, {math.floor(total / 3600000) % 24, 'h'},
-         {math.floor(total / 60000) % 60, 'm'}, {math.floor(total / 1000) % 60, 's'},
-         {total % 1000, 'ms'},
-      }
-      local out, used = '', 0
-      for _, p in ipairs(parts) do
-         if p[1] > 0 and used < 2 then out = out .. p[1] .. p[2]; used = used + 1 end
-      end
-      if out == '' then out = '0ms' end
-      return out
-   end
-   local term_length = math.min(tonumber(os.getenv('COLUMNS') or '') or 80, 120)
-   local done_bar, previous = true, -1
-   local start_time, first_index
-   function xlua_.progress(current, goal)
-      local bar_length = term_length - 34
-      local percent = math.floor(current * bar_length / goal)
-      local parts = {}
-      if done_bar and (previous == -1 or percent < previous) then
-         done_bar = false
-         start_time, first_index = py.clock(), current
-      else
-         parts[#parts + 1] = '\r'
-      end
-      previous = percent
-      local bar = {' ['}
-      for i = 1, bar_length do
-         bar[#bar + 1] = (i < percent) and '=' or (i == percent and '>' or '.')
-      end
-      bar[#bar + 1] = '] '
-      parts[#parts + 1] = concat(bar)
-      local elapsed = py.clock() - start_time
-      local step = current ~= first_index and elapsed / (current - first_index) or 0
-      local tm
-      if percent < bar_length then
-         tm = ' ETA: ' .. xlua_.formatTime(math.max(0, (goal - current) * step))
-      else
-         tm = ' Tot: ' .. xlua_.formatTime(elapsed)
-      end
-      tm = tm .. ' | Step: ' .. xlua_.formatTime(step)
-      parts[#parts + 1] = tm
-      -- back to the middle of the bar for the counter
-      parts[#parts + 1] = string.rep('\b', 5 + #tm + math.floor(bar_length / 2))
-      parts[#parts + 1] = ' ' .. current .. '/' .. goal .. ' '
-      if percent == bar_length then
-         done_bar = true
-         parts[#parts + 1] = '\n'
-      end
-      parts[#parts + 1] = '\r'
-      io.write(concat(parts))
-   end
-end
-fallbacks.xlua = xlua_
 
 ---------------------------------------------------------------------------------------------
 -- torch and its Lua-side parts
@@ -339,22 +191,21 @@ do
    torch.include = function(package, file)
       local f = package.searchpath and package.searchpath(package, package.path)
       if f then return dofile(pconcat(dirname(f), file)) end
-      return paths.dofile(file, 1)
+      f = source_file(2)
+      return dofile(f and pconcat(dirname(f), file) or file)
    end
 end
 
-for _, name in ipairs({'paths', 'sys', 'xlua'}) do
-   local m = python_package(name)
-   if m == nil then
-      m = fallbacks[name]
-   else
-      -- Lua-only parts (they read the Lua call stack)
-      if name == 'paths' then
-         m.thisfile, m.dofile = paths.thisfile, paths.dofile
-      end
-   end
-   rawset(_G, name, m)
+paths.thisfile, paths.dofile = thisfile, dofile_beside
+rawset(_G, 'paths', paths)
+local sys_ = python_package('sys')
+-- torch's sys.fpath(): the directory and name of the calling file
+sys_.fpath = function()
+   local f = pconcat(source_file(2) or '')
+   return dirname(f), paths.basename(f)
 end
+rawset(_G, 'sys', sys_)
+rawset(_G, 'xlua', python_package('xlua'))
 
 function include(file, depth)
    local f = source_file(2 + (depth or 0))

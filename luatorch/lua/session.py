@@ -393,9 +393,6 @@ class LuaSession:
             "fieldnames": self._fieldnames, "setlist": self._setlist, "setdict": self._setdict, "ffiinfo": self._ffiinfo,
             "new_class": self._new_class, "bind": self._bind, "subview": self._subview, "unbind": self._unbind, "import_package": self._import_package,
             "bytes_of": self._bytes_of, "write": self._write, "print_out": self._print_out, "write_err": self._write_err, "flush": self.flush, "isfile": os.path.isfile,
-            "isdir": os.path.isdir, "getcwd": os.getcwd, "listdir": self._listdir,
-            "mkdir": self._mkdir, "rmdir": self._rmdir, "clock": self._clock, "sleep": self._sleep,
-            "exists": os.path.exists, "home": os.path.expanduser("~"),
         })
         self._py = py
         bridge_src = (glue / "bridge.lua").read_text()
@@ -460,42 +457,6 @@ class LuaSession:
                 stream.flush()
             except (AttributeError, ValueError, OSError):
                 pass
-
-    # --- small services for the prelude ------------------------------------------------
-    @staticmethod
-    def _listdir(path):
-        try:
-            return tuple(sorted(os.listdir(path)))
-        except OSError:
-            return None
-
-    @staticmethod
-    def _mkdir(path):
-        try:
-            os.makedirs(path, exist_ok=True)
-            return True
-        except OSError:
-            return False
-
-    @staticmethod
-    def _rmdir(path):
-        try:
-            os.rmdir(path)
-            return (True,)
-        except OSError as e:
-            return (None, f"{path}: {e.strerror}")
-
-    @staticmethod
-    def _clock():
-        import time
-
-        return time.time()
-
-    @staticmethod
-    def _sleep(seconds):
-        import time
-
-        time.sleep(seconds)
 
     # --- errors --------------------------------------------------------------------------
     def _error(self, exc):

@@ -349,6 +349,7 @@ class Emitter:
         self.filename = filename
         self.imports = set()
         self.lib_imports = set()
+        self.statement_call = None   # the call of the call statement being emitted
         self.todos = []
         self.pending = []
         self.comments = sorted(chunk.comments, key=lambda c: c.line)
@@ -383,6 +384,12 @@ class Emitter:
 
     def need(self, module):
         self.imports.add(module)
+
+    def library(self, package):
+        """The name of one of the library's packages, imported from luatorch (torch's sys as
+        ``torch_sys``, Python's ``sys`` being another module)."""
+        self.lib_imports.add(package)
+        return name(L.LIBRARY_PYNAMES.get(package, package))
 
     def compat(self, fname):
         self.imports.add("compat")
@@ -487,7 +494,9 @@ class Emitter:
         first_lib = True
         if libs:
             top.append(cst.SimpleStatementLine([cst.ImportFrom(
-                module=name("luatorch"), names=[cst.ImportAlias(name=name(m)) for m in libs])],
+                module=name("luatorch"), names=[cst.ImportAlias(
+                    name=name(m), asname=cst.AsName(name=name(L.LIBRARY_PYNAMES[m]))
+                    if m in L.LIBRARY_PYNAMES else None) for m in libs])],
                 leading_lines=[cst.EmptyLine()] if (doc or std) else []))
             first_lib = False
         if "compat" in self.imports:
@@ -1018,9 +1027,9 @@ class Emitter:
         modname = exprs[0].args[0].value
         root = modname.split(".")[0]
         if root in L.LIBRARY_MODULES or root in ("torch", "nn", "optim"):
-            self.lib_imports.add(root)
-            if targets and isinstance(targets[0], A.Name) and targets[0].sym.pyname != root:
-                return [self.simple(assign([name(targets[0].sym.pyname)], name(root)), targets[0])]
+            package = self.library(root)
+            if targets and isinstance(targets[0], A.Name) and targets[0].sym.pyname != package.value:
+                return [self.simple(assign([name(targets[0].sym.pyname)], package), targets[0])]
             return []
         if not all(part.isidentifier() for part in modname.split(".")):
             raise Unsupported(f"require of {modname!r} (not a module name Python can import)")
@@ -1036,8 +1045,7 @@ class Emitter:
         modname = e.args[0].value
         root = modname.split(".")[0]
         if root in L.LIBRARY_MODULES or root in ("torch", "nn", "optim"):
-            self.lib_imports.add(root)
-            return name(root)
+            return self.library(root)
         if not all(part.isidentifier() for part in modname.split(".")):
             raise Unsupported(f"require of {modname!r} (not a module name Python can import)")
         for imp in self.imports:   # already imported under a name
@@ -1252,6 +1260,7 @@ class Emitter:
     # --- calls as statements -----------------------------------------------------------------------
     def call_stmt(self, s):
         c = s.call
+        self.statement_call = c   # its results are dropped (one value or several alike)
         if self._is_require(c):
             return self.require_stmt([], [c])
         if isinstance(c, A.Call) and isinstance(c.func, A.Name) and c.func.sym.kind == "global":
@@ -1353,6 +1362,9 @@ class Emitter:
                 isinstance(e.func.key, A.String) and e.func.key.value == "gmatch":
             it = self.ex(e)
             target = tuple_([name(n.pyname) for n in names]) if len(names) > 1 else name(names[0].pyname)
+        if it is None and len(s.exprs) == 1 and isinstance(e, A.Call) and \
+                first(e.func.ty) is not None and first(e.func.ty).cls in L.PATHS_ITERATORS:
+            it = self.ex(e)   # paths.files(d): a Python iterator over the names
         if it is None and len(s.exprs) == 1 and self._lualib_field(e) == ("io", "lines") and len(e.args) == 1:
             # for line in io.lines(path): the file's lines without their newlines
             it = call(self.compat("lines"), self.ex(e.args[0]))
@@ -1679,10 +1691,7 @@ class Emitter:
                 if info.typename == n:
                     return name(info.sym.pyname)
             if n in L.LIBRARY_MODULES:
-                self.lib_imports.add(n)
-                return name(n)
-            if n == "sys":
-                raise Unsupported("torch's sys package (only sys.clock() is translated)")
+                return self.library(n)
             if n == "arg":   # the script's arguments (Lua's arg[1..n]; arg[i] is compat.arg(i))
                 self.need("sys")
                 return slice_(attr(name("sys"), "argv"), lower=cst.Integer("1"))
@@ -1986,7 +1995,10 @@ class Emitter:
             if f.key.value == "clock" and not e.args:   # torch's sys.clock(): wall-clock seconds
                 self.need("time")
                 return call(attr(name("time"), "time"))
-            raise Unsupported(f"sys.{f.key.value} (torch's sys package)")
+        ft = first(f.ty)
+        if ft is not None and ft.kind == "libfunc" and ft.cls in L.PATHS_STATUS_FUNCS \
+                and e is not self.statement_call:
+            raise Unsupported(f"the result of {ft.cls} (true, or nil, a message and an errno)")
         # parent.__init(self, ...) / parent.method(self, ...) inside a class -> super()
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and self.class_stack and \
                 isinstance(f.key, A.String) and e.args and isinstance(e.args[0], A.Name) and \

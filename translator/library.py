@@ -61,7 +61,22 @@ OPTIM_THREE_VALUES = {"lbfgs", "cg", "asgd", "cmaes"}   # (x, f_hist, evaluation
 # Lua string methods with a direct Python spelling
 STRING_METHODS = {"upper": "upper", "lower": "lower", "reverse": None}
 
-LIBRARY_MODULES = ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua", "image")
+LIBRARY_MODULES = ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua", "image", "sys")
+# packages imported under another name: torch's sys must not shadow Python's sys
+LIBRARY_PYNAMES = {"sys": "torch_sys"}
+
+# what torch's paths, sys and xlua functions give ("str", "num", "bool", "nilstr": a string or nil)
+PACKAGE_RESULTS = {
+    "paths.dirname": "str", "paths.basename": "str", "paths.concat": "str", "paths.cwd": "str",
+    "paths.tmpname": "str", "paths.extname": "nilstr", "paths.findprogram": "nilstr",
+    "paths.filep": "bool", "paths.dirp": "bool",
+    "sys.clock": "num", "sys.toc": "num", "sys.execute": "str", "sys.fexecute": "str",
+    "sys.uname": "str", "sys.isNaN": "bool", "xlua.formatTime": "str",
+}
+# paths functions giving an iterator over names (strings)
+PATHS_ITERATORS = {"paths.files", "paths.iterfiles", "paths.iterdirs"}
+# paths functions giving true, or nil, a message and an errno: one value or three
+PATHS_STATUS_FUNCS = {"paths.mkdir", "paths.rmdir", "paths.rmall"}
 
 # methods that never give several values, whatever the receiver (so ``%`` formatting needs no tuple)
 SINGLE_VALUE_METHODS = {"norm", "sum", "mean", "nElement", "dim", "nDimension", "std", "var",

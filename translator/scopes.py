@@ -12,6 +12,7 @@ RESERVED = set(keyword.kwlist) | {
     "print", "len", "range", "str", "int", "float", "list", "tuple", "max", "min", "abs",
     "enumerate", "getattr", "super", "format", "chr", "ord", "compat", "math", "sys", "os",
     "time", "gc", "torch", "nn", "optim", "nngraph", "args", "None", "True", "False",
+    "torch_sys",
 }
 # Lua globals that are Lua's own library (never user globals).
 LUA_BUILTINS = {

@@ -258,6 +258,13 @@ class Inference:
     def generic_for(self, s, ts):
         call = s.exprs[0] if s.exprs else None
         names = [n.sym for n in s.names]
+        if isinstance(call, A.Call) and len(s.exprs) == 1:
+            ft = first(call.func.ty)   # typed with s.exprs just before
+            if ft is not None and ft.kind == "libfunc" and ft.cls in L.PATHS_ITERATORS:
+                self.set_sym(names[0], STR, replace=True)   # paths.files(d): file names
+                for n in names[1:]:
+                    self.set_sym(n, NIL, replace=True)
+                return
         if isinstance(call, A.Call) and isinstance(call.func, A.Name) and call.args:
             fn = call.func.name
             arg_t = first(self.expr(call.args[0]))
@@ -665,6 +672,9 @@ class Inference:
             return None
         if mod == "io":
             return None
+        if qual in L.PACKAGE_RESULTS:   # torch's paths, sys, xlua
+            return {"str": STR, "num": NUM, "bool": BOOL,
+                    "nilstr": _nilable(STR)}[L.PACKAGE_RESULTS[qual]]
         return None
 
     def method_call(self, e):

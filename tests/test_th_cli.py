@@ -253,6 +253,36 @@ def test_paths_rmdir_removes_an_empty_directory(tmp_path):
     assert r.stdout == "true\tfalse\t\ntrue\t\n" and not d.exists()
 
 
+def test_paths_sys_xlua_are_the_librarys_packages(tmp_path):
+    # th's globals paths, sys and xlua are luatorch.paths/sys/xlua; what reads the Lua call
+    # stack (paths.thisfile, paths.dofile, sys.fpath) names the calling Lua file
+    (tmp_path / "data").mkdir()
+    for name in ("b.t7", "a.lua", "c.lua"):
+        (tmp_path / "data" / name).write_text("")
+    (tmp_path / "helper.lua").write_text("return 'helper ran'\n")
+    (tmp_path / "main.lua").write_text(
+        "for f in paths.files('data', '%.lua$') do io.write(f, ' ') end\n"
+        "io.write('\\n')\n"
+        "for f in paths.iterfiles('data') do io.write(f, ' ') end\n"
+        "io.write('\\n')\n"
+        "print(type(paths.files('data')), paths.mkdir('data'))\n"
+        "print(paths.thisfile() == paths.concat('main.lua'), paths.thisfile('x'))\n"
+        "print(sys.fpath())\n"
+        "print(paths.dofile('helper.lua'))\n"
+        "print(sys.COLORS.none == '\\27[0m', xlua.formatTime(61))\n"
+        "xlua.progress(4, 4)\n")
+    r = th("main.lua", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.split("\n")
+    here = str(tmp_path.resolve())
+    assert lines[:6] == [
+        "a.lua c.lua ", "a.lua b.t7 c.lua ",
+        f"function\tnil\tdata: File exists\t17\t",
+        f"true\t{here}/x\t", f"{here}\tmain.lua\t", "helper ran\t"]
+    assert lines[6] == "true\t1m1s\t"
+    assert lines[7].startswith(" [" + "=" * 45 + ">] ") and lines[7].endswith(" 4/4 ")
+
+
 def test_translate_without_its_extras_says_what_to_install(monkeypatch, capsys):
     import builtins
 

@@ -1138,8 +1138,37 @@ class Emitter:
             special = self.single_assign(target, value, s)
             if special is not None:
                 return special
+        if len(s.targets) > 1 and any(self._is_list_store(t) for t in s.targets):
+            return self.assign_through_names(s)
         targets = [self.target(t) for t in s.targets]
         return [self.simple(self.multi_assign(targets, s.exprs, s.targets), s)]
+
+    def _is_list_store(self, t):
+        return isinstance(t, A.Index) and is_list(first(t.obj.ty)) and not isinstance(t.key, A.String)
+
+    def assign_through_names(self, s):
+        """``a[i], b[j] = f()`` storing into Lua arrays (which Python lists do not let grow by
+        assignment): the values into names first, as Lua evaluates them all before storing,
+        then each store as its own assignment would make it."""
+        taken = self._names_in_use()
+        names = []
+        for t in s.targets:
+            if not self._is_list_store(t):
+                names.append(None)
+                continue
+            base = f"{t.obj.sym.pyname}_item" if isinstance(t.obj, A.Name) else "item"
+            py, k = base, 2
+            while py in taken or py in names:
+                py, k = f"{base}_{k}", k + 1
+            self._extra_names.add(py)
+            names.append(py)
+        targets = [name(n) if n else self.target(t) for n, t in zip(names, s.targets)]
+        out = [self.simple(self.multi_assign(targets, s.exprs, s.targets), s)]
+        for n, t in zip(names, s.targets):
+            if n:
+                out.extend(self.list_store(t, None, s, value_node=name(n)) or
+                           [self.simple(assign([self.target(t)], name(n)), s)])
+        return out
 
     def single_assign(self, target, value, s):
         if isinstance(target, A.Name) and isinstance(value, A.Function):
@@ -1216,23 +1245,24 @@ class Emitter:
             return
         var = loop.var.sym
         for k, st in enumerate(loop.body.stmts):
-            if not (isinstance(st, A.Assign) and len(st.targets) == 1 and len(st.exprs) == 1):
+            if not (isinstance(st, A.Assign) and (len(st.targets) == 1 and len(st.exprs) == 1
+                                                  or len(st.targets) > 1)):
                 continue
-            target = st.targets[0]
-            if not (isinstance(target, A.Index) and isinstance(target.obj, A.Name) and
-                    isinstance(target.key, A.Name) and target.key.sym is var):
-                continue
-            table = target.obj.sym
-            earlier = loop.body.stmts[:k]
-            if any(isinstance(n, (A.Goto, A.Break, A.Return)) or
-                   isinstance(n, A.Name) and n.sym is table
-                   for e in earlier for n in A.walk(e)):
-                continue
-            if any(isinstance(n, A.Name) and n.sym is table and n is not target.obj
-                   for n in A.walk(st)):
-                continue
-            if self._declared_empty_just_before(table, before):
-                st.sequential_fill = True
+            for target in st.targets:
+                if not (isinstance(target, A.Index) and isinstance(target.obj, A.Name) and
+                        isinstance(target.key, A.Name) and target.key.sym is var):
+                    continue
+                table = target.obj.sym
+                earlier = loop.body.stmts[:k]
+                if any(isinstance(n, (A.Goto, A.Break, A.Return)) or
+                       isinstance(n, A.Name) and n.sym is table
+                       for e in earlier for n in A.walk(e)):
+                    continue
+                if any(isinstance(n, A.Name) and n.sym is table and n is not target.obj
+                       for n in A.walk(st)):
+                    continue
+                if self._declared_empty_just_before(table, before):
+                    target.sequential_fill = True   # each of a, b in a[i], b[i] = f()
 
     def _declared_empty_just_before(self, sym, before):
         for j in range(len(before) - 1, -1, -1):
@@ -1245,17 +1275,17 @@ class Emitter:
                 return False
         return False
 
-    def list_store(self, target, value, s):
+    def list_store(self, target, value, s, value_node=None):
         """``t[i] = v`` on a Lua array: Python lists do not grow by assignment, so unless the
         index is provably inside the list, the store goes through ``compat.setindex``."""
         key = target.key
         if isinstance(key, A.UnOp) and key.op == "#" and self._same(key.operand, target.obj):
             return None  # t[#t] = v: the last element, always inside
-        if getattr(s, "sequential_fill", False):
-            return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "append"),
-                                               self.ex(value))), s)]
+        v = value_node if value_node is not None else self.ex(value)
+        if getattr(s, "sequential_fill", False) or getattr(target, "sequential_fill", False):
+            return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "append"), v)), s)]
         return [self.simple(expr_stmt(call(self.compat("setindex"), self.ex(target.obj),
-                                           self.ex(key), self.ex(value))), s)]
+                                           self.ex(key), v)), s)]
 
     # --- calls as statements -----------------------------------------------------------------------
     def call_stmt(self, s):

@@ -193,17 +193,15 @@ PROGRAMS = [
     ("char_lstm", "char_lstm.lua", [], facts_char_lstm, True,
      [xfail("translator: os.tmpname untranslated (TODO); past it, "
             "`local p1 = clones.rnn[1]:parameters()` binds the whole (params, grads) tuple")]),
-    ("mlp_optim", "mlp_optim.lua", [], facts_mlp_optim, True,
-     [xfail("translator emits `from luatorch import xlua`; there is no luatorch.xlua")]),
-    ("mlp_optim_float", "mlp_optim.lua", ["-type", "float"], facts_mlp_float, True,
-     [xfail("translator emits `from luatorch import xlua`; there is no luatorch.xlua")]),
+    ("mlp_optim", "mlp_optim.lua", [], facts_mlp_optim, True, []),
+    ("mlp_optim_float", "mlp_optim.lua", ["-type", "float"], facts_mlp_float, True, []),
     ("custom_module", "custom_module.lua", [], facts_custom_module, True, []),
     # Torch7's Tester runs a suite in `pairs` order, so its lines are compared as a set
     ("unit_tests", "unit_tests.lua", [], facts_unit_tests, False,
      []),
     ("data_loading", "data_loading.lua", [], facts_data_loading, True,
-     [xfail("translator: `from luatorch import paths` fails; io.open, io.lines, "
-            "os.tmpname, string.rep, paths.files iteration untranslated")]),
+     [xfail("translator: os.tmpname, io.open and string.rep untranslated (TODO); "
+            "paths is luatorch.paths")]),
     ("types_and_checkpoints", "types_and_checkpoints.lua", [], facts_types, True,
      [xfail("translator: os.tmpname untranslated, so the checkpoint path is undefined")]),
     ("dcgan", "dcgan.lua", [], facts_dcgan, True, []),

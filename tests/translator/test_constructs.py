@@ -158,3 +158,38 @@ def test_error_message_carries_the_lua_position():
     code = translate(lua, "script.lua").code
     assert 'compat.LuaError("boom", "script.lua:1")' in code
     assert normalise(run_python(code)) == ["false\tscript.lua:1: boom"]
+
+
+MULTI_STORE_LUA = """\
+local losses, accs = {}, {}
+local function step(i) return i / 2, i * 10 end
+for i = 1, 3 do losses[i], accs[i] = step(i) end
+local firsts = {0, 0}
+firsts[2], accs[1] = step(8)
+print(#losses, losses[3], accs[1], firsts[2])
+"""
+
+MULTI_STORE_PY = """\
+losses, accs = [], []
+
+
+def step(i):
+    return i / 2, i * 10
+
+
+for i in range(1, 4):
+    losses_item, accs_item = step(i)
+    losses.append(losses_item)
+    accs.append(accs_item)
+firsts = [0, 0]
+firsts_item, accs_item_2 = step(8)
+compat.setindex(firsts, 2, firsts_item)
+compat.setindex(accs, 1, accs_item_2)
+compat.print(len(losses), losses[2], accs[0], firsts[1])"""
+
+
+def test_several_targets_storing_into_arrays():
+    # Python lists do not grow by assignment: the values go into names, then each store is
+    # an append (a list filled in order) or compat.setindex
+    assert body(translate(MULTI_STORE_LUA).code) == MULTI_STORE_PY
+    assert normalise(run_python(translate(MULTI_STORE_LUA).code)) == normalise(run_luajit(MULTI_STORE_LUA))

@@ -191,7 +191,7 @@ def rmall(path, confirm=None):
     return None, "not a file or directory", path
 
 
-def dir(path):  # noqa: A001 - torch's name
+def dir(path):
     """The names in directory ``path`` (``.`` and ``..`` first, then sorted), or None."""
     path = _check_string(path, 1, "dir")
     try:

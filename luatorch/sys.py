@@ -14,7 +14,6 @@ Behaviour follows torch/sys (init.lua, sys.c, colors.lua). Import it under a nam
   Lua side gives those of the calling Lua file (it reads the Lua call stack).
 """
 
-import os
 import platform
 import subprocess
 import sys as _sys
@@ -161,7 +160,7 @@ def split(text, pattern):
     return pieces
 
 
-def isNaN(number):  # noqa: N802 - torch's name
+def isNaN(number):
     """True for NaN (the one value that is not equal to itself)."""
     return number != number  # noqa: PLR0124
 

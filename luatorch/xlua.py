@@ -34,7 +34,7 @@ def _number(x):
     return lua_number_str(x)
 
 
-def formatTime(seconds):  # noqa: N802 - torch's name
+def formatTime(seconds):
     """A duration as its two largest non-zero units of D, h, m, s, ms ('0ms' for none)."""
     days = _floor(seconds / 3600 / 24)
     seconds = seconds - days * 3600 * 24

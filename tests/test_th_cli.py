@@ -277,7 +277,7 @@ def test_paths_sys_xlua_are_the_librarys_packages(tmp_path):
     here = str(tmp_path.resolve())
     assert lines[:6] == [
         "a.lua c.lua ", "a.lua b.t7 c.lua ",
-        f"function\tnil\tdata: File exists\t17\t",
+        "function\tnil\tdata: File exists\t17\t",
         f"true\t{here}/x\t", f"{here}\tmain.lua\t", "helper ran\t"]
     assert lines[6] == "true\t1m1s\t"
     assert lines[7].startswith(" [" + "=" * 45 + ">] ") and lines[7].endswith(" 4/4 ")

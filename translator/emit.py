@@ -2021,10 +2021,10 @@ class Emitter:
                 and f.obj.name in ("math", "string", "table", "os", "io") and isinstance(f.key, A.String):
             return self.lualib_call(f.obj.name, f.key.value, e)
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
-                and f.obj.name == "sys" and isinstance(f.key, A.String):
-            if f.key.value == "clock" and not e.args:   # torch's sys.clock(): wall-clock seconds
-                self.need("time")
-                return call(attr(name("time"), "time"))
+                and f.obj.name == "sys" and isinstance(f.key, A.String) \
+                and f.key.value == "clock" and not e.args:   # torch's sys.clock(): wall-clock seconds
+            self.need("time")
+            return call(attr(name("time"), "time"))
         ft = first(f.ty)
         if ft is not None and ft.kind == "libfunc" and ft.cls in L.PATHS_STATUS_FUNCS \
                 and e is not self.statement_call:

@@ -2029,6 +2029,8 @@ class Emitter:
         if ft is not None and ft.kind == "libfunc" and ft.cls in L.PATHS_STATUS_FUNCS \
                 and e is not self.statement_call:
             raise Unsupported(f"the result of {ft.cls} (true, or nil, a message and an errno)")
+        if ft is not None and ft.kind == "libfunc" and ft.cls == "paths.dofile":
+            raise Unsupported("paths.dofile (runs a Lua file found beside the script)")
         # parent.__init(self, ...) / parent.method(self, ...) inside a class -> super()
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and self.class_stack and \
                 isinstance(f.key, A.String) and e.args and isinstance(e.args[0], A.Name) and \

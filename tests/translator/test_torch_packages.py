@@ -94,3 +94,9 @@ def test_mkdir_and_rmdir_results_are_a_todo():
     assert [reason for _line, reason in result.todos] == [
         "the result of paths.rmdir (true, or nil, a message and an errno)",
         "the result of paths.mkdir (true, or nil, a message and an errno)"]
+
+
+def test_paths_dofile_is_a_todo():
+    result = translate("paths.dofile('helper.lua')")
+    assert [reason for _line, reason in result.todos] == [
+        "paths.dofile (runs a Lua file found beside the script)"]

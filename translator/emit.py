@@ -725,6 +725,43 @@ class Emitter:
                            body=cst.IndentedBlock(body=body, header=self.marked_ws(s.line)))
         return [cls]
 
+    # --- tables with metatables other than a class's (compat.Table) --------------------------
+    def _is_lua_table(self, e):
+        """A name that holds a compat.Table (types.py found a setmetatable on it)."""
+        return isinstance(e, A.Name) and e.sym in self.inf.lua_tables
+
+    def lua_table_constructor(self, e, metatable=None):
+        """``{...}`` of a table that gets a metatable: ``compat.Table({...})`` (keys as Lua's:
+        positional items are keys 1, 2, ...)."""
+        elems, pos = [], 0
+        for it in e.items:
+            if it.key is None:
+                if isinstance(it.value, A.Vararg) or isinstance(it.value, (A.Call, A.MethodCall)) \
+                        and it.value.ty is not None and it.value.ty.kind == "tuple":
+                    raise Unsupported("several values at the end of a table given a metatable")
+                pos += 1
+                key = cst.Integer(str(pos))
+            else:
+                key = self.dict_key(it.key)
+            elems.append(cst.DictElement(key=key, value=self.ex(it.value)))
+        args = [cst.Dict(elems)] if elems or metatable is not None else []
+        if metatable is not None:
+            args.append(metatable)
+        return call(self.compat("Table"), *args)
+
+    def metatable_call(self, fname, e):
+        args = e.args
+        if fname == "getmetatable":
+            if len(args) != 1 or is_str(first(args[0].ty)):
+                raise Unsupported("getmetatable of a string (Lua's string metatable)")
+            return call(self.compat("getmetatable"), self.ex(args[0]))
+        if not getattr(e, "lua_table", False):
+            raise Unsupported("setmetatable on a table the translation cannot build as a compat.Table "
+                              "(a parameter, or a value from elsewhere) or with a class's metatable")
+        if isinstance(args[0], A.Table):   # setmetatable({...}, mt): built with its metatable
+            return self.lua_table_constructor(args[0], self.ex(args[1]))
+        return call(self.compat("setmetatable"), self.ex(args[0]), self.ex(args[1]))
+
     def class_def(self, s, info):
         if info.metatable:
             return self.metatable_class_def(s, info)
@@ -1191,7 +1228,7 @@ class Emitter:
                 stored = self.list_store(target, value, s)
                 if stored is not None:
                     return stored
-            if isinstance(value, A.Nil):
+            if isinstance(value, A.Nil) and not self._is_lua_table(target.obj):
                 if is_dict(ot):
                     return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "pop"),
                                                        self.dict_key(key), NONE)), s)]
@@ -1791,7 +1828,8 @@ class Emitter:
                 raise Unsupported("assignment into the script's arg table")
             return call(self.compat("arg"), self.ex(key))
         if is_dict(ot):
-            if store or isinstance(key, A.String) and (not ot.fields or key.value in ot.fields):
+            if store or isinstance(key, A.String) and (not ot.fields or key.value in ot.fields) \
+                    or self._is_lua_table(obj):   # a Table's missing key reads nil (or __index)
                 return subscript(self.ex(obj), self.dict_key(key))
             return call(attr(self.ex(obj), "get"), self.dict_key(key))
         value = self.ex(obj)
@@ -2101,7 +2139,9 @@ class Emitter:
             if isinstance(args[0], A.Table) and not args[0].items:
                 return call(name(args[1].sym.pyname))
             raise Unsupported("setmetatable on an existing table inside an expression")
-        if fname in ("setmetatable", "getmetatable", "rawget", "rawset", "setfenv", "getfenv",
+        if fname in ("setmetatable", "getmetatable"):
+            return self.metatable_call(fname, e)
+        if fname in ("rawget", "rawset", "setfenv", "getfenv",
                      "loadstring", "load", "dofile", "loadfile", "module", "newproxy"):
             raise Unsupported(f"{fname} (metatables and dynamic code have no faithful Python spelling here)")
         if fname == "collectgarbage":
@@ -2154,6 +2194,8 @@ class Emitter:
             if isinstance(e.right, A.Nil) or isinstance(e.left, A.Nil):
                 other = e.left if isinstance(e.right, A.Nil) else e.right
                 return compare(self.ex(other), "is" if op == "==" else "is not", NONE)
+            if self._is_lua_table(e.left) or self._is_lua_table(e.right):
+                return compare(self.ex(e.left), op, self.ex(e.right))   # __eq (Table.__eq__)
             if (is_list(lt) or is_dict(lt) or is_list(rt) or is_dict(rt)):
                 return compare(self.ex(e.left), "is" if op == "==" else "is not", self.ex(e.right))
             return compare(self.ex(e.left), op, self.ex(e.right))
@@ -2217,6 +2259,12 @@ class Emitter:
             else:
                 parts.append(x)
         flatten(e)
+        if any(self._is_lua_table(p) for p in parts):
+            # a table's __concat: Lua joins right to left, a metamethod for each table operand
+            out = self.ex(parts[-1])
+            for p in reversed(parts[:-1]):
+                out = call(self.compat("lua_concat"), self.ex(p), out)
+            return out
         pieces = []
         for p in parts:
             t = first(p.ty)
@@ -2266,6 +2314,8 @@ class Emitter:
         raise Unsupported(f"unary operator {op}")
 
     def table(self, e):
+        if getattr(e, "lua_table", False):
+            return self.lua_table_constructor(e)
         keyed = [i for i in e.items if i.key is not None]
         if not e.items and getattr(e, "settled", None) == "dict":
             return cst.Dict([])

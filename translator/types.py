@@ -139,9 +139,11 @@ class Inference:
         self.params = {}          # Function -> list of arg types seen at call sites
         self.func_of_sym = {}     # Symbol -> Function when bound to exactly one function
         self.class_syms = {}      # Symbol -> torch class name
+        self.lua_tables = set()   # Symbols of tables that get a metatable (not a class's)
 
     def run(self, rounds=4):
         self._bind_functions()
+        self._find_lua_tables()
         symbols = self.chunk.symbols
         for _ in range(rounds):
             # each round recomputes every symbol's type; until a symbol is assigned in this
@@ -167,6 +169,125 @@ class Inference:
                                      isinstance(t.key, A.String) and t.key.value == "__index"
                                      for t in st.targets[:1])}
         return isinstance(e, A.Name) and e.sym in self._metatables
+
+    # --- tables with a metatable other than a class's ------------------------------------------
+    def _self_indexed(self, e):
+        """``Foo`` of the class idiom (``Foo.__index = Foo`` somewhere): the emitter's business."""
+        return isinstance(e, A.Name) and e.sym is not None and any(
+            isinstance(st, A.Assign) and len(st.targets) == 1 and len(st.exprs) == 1 and
+            isinstance(st.targets[0], A.Index) and isinstance(st.targets[0].obj, A.Name) and
+            st.targets[0].obj.sym is e.sym and isinstance(st.targets[0].key, A.String) and
+            st.targets[0].key.value == "__index" and isinstance(st.exprs[0], A.Name) and
+            st.exprs[0].sym is e.sym for st in self.chunk.bindings)
+
+    def _setmetatable_call(self, e):
+        """``setmetatable(x, mt)`` with a metatable that is not a class's (else None)."""
+        if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == "setmetatable" \
+                and e.func.sym is not None and e.func.sym.kind == "global" and len(e.args) == 2 \
+                and not self._self_indexed(e.args[1]):
+            return e
+        return None
+
+    def _built_here(self, sym):
+        """The table constructors that are every value ``sym`` is ever given (None when it
+        is also given anything else: a Python dict cannot become a Table afterwards)."""
+        if sym is None or sym.kind not in ("local", "global"):
+            return None
+        made, count = [], 0
+        for st in self.chunk.bindings:
+            if isinstance(st, A.FuncDecl):
+                if isinstance(st.target, A.Name) and st.target.sym is sym:
+                    return None
+                continue
+            targets = st.names if isinstance(st, A.Local) else st.targets
+            for i, t in enumerate(targets):
+                if not (isinstance(t, A.Name) and t.sym is sym):
+                    continue
+                count += 1
+                value = st.exprs[i] if i < len(st.exprs) else None
+                if value is None and st.exprs and isinstance(st.exprs[-1], (A.Call, A.MethodCall, A.Vararg)):
+                    return None   # local a, t = f(): t is f's second value
+                call = self._setmetatable_call(value)
+                if call is not None and isinstance(call.args[0], A.Table):
+                    continue
+                if isinstance(value, A.Table):
+                    made.append(value)
+                elif not (value is None or isinstance(value, A.Nil)):
+                    return None
+        return made if count == sym.assign_count else None
+
+    def _find_lua_tables(self):
+        """Mark what ``setmetatable`` reaches beyond the class idiom: the call
+        (``call.lua_table``), the tables it applies to (their constructors become
+        ``compat.Table``), and their symbols (records keyed as Lua keys them)."""
+        for n in A.walk(self.chunk.body):
+            call = self._setmetatable_call(n)
+            if call is None:
+                continue
+            target = call.args[0]
+            if isinstance(target, A.Table):
+                target.lua_table = call.lua_table = True
+            elif isinstance(target, A.Name):
+                made = self._built_here(target.sym)
+                if made is not None:
+                    call.lua_table = True
+                    self.lua_tables.add(target.sym)
+                    for table in made:
+                        table.lua_table = True
+        for st in self.chunk.bindings:   # local t = setmetatable({}, mt)
+            if isinstance(st, (A.Local, A.Assign)):
+                targets = st.names if isinstance(st, A.Local) else st.targets
+                for t, e in zip(targets, st.exprs):
+                    if isinstance(t, A.Name) and getattr(self._setmetatable_call(e), "lua_table", False) \
+                            and self._built_here(t.sym) is not None:
+                        self.lua_tables.add(t.sym)
+
+    def _metamethods(self, mt):
+        """(event, Function) of a metatable written as a constructor or a local table whose
+        fields are assigned functions (``mt.__index = function ... end``)."""
+        found = []
+
+        def function_of(v):
+            if isinstance(v, A.Function):
+                return v
+            return self.func_of_sym.get(v.sym) if isinstance(v, A.Name) else None
+
+        items = []
+        if isinstance(mt, A.Table):
+            items = [(it.key.value, it.value) for it in mt.items if isinstance(it.key, A.String)]
+        elif isinstance(mt, A.Name) and mt.sym is not None:
+            for st in self.chunk.bindings:
+                if isinstance(st, A.Local):
+                    for name, v in zip(st.names, st.exprs):
+                        if name.sym is mt.sym and isinstance(v, A.Table):
+                            items += [(it.key.value, it.value) for it in v.items
+                                      if isinstance(it.key, A.String)]
+                targets = [st.target] if isinstance(st, A.FuncDecl) else \
+                    st.targets if isinstance(st, A.Assign) else []
+                values = [st.func] if isinstance(st, A.FuncDecl) else \
+                    st.exprs if isinstance(st, A.Assign) else []
+                for t, v in zip(targets, values):
+                    if isinstance(t, A.Index) and isinstance(t.obj, A.Name) and \
+                            t.obj.sym is mt.sym and isinstance(t.key, A.String):
+                        items.append((t.key.value, v))
+        for event, v in items:
+            f = function_of(v)
+            if f is not None:
+                found.append((event, f))
+        return found
+
+    def _type_metamethod_params(self, call, table_type):
+        """The table a metamethod is called on is its first parameter (``__index(t, k)``):
+        give it the table's type, so that ``t.data`` inside reads the record's field."""
+        if table_type is None or table_type.kind != "dict":
+            return
+        for event, f in self._metamethods(call.args[1]):
+            if event not in ("__index", "__newindex", "__call", "__tostring", "__unm") or \
+                    not f.params or getattr(f, "self_param", None) is not None:
+                continue
+            argt = [table_type] + [None] * (len(f.params) - 1)
+            seen = self.params.get(f)
+            self.params[f] = argt if seen is None else [join(x, y) for x, y in zip(seen, argt)]
 
     def _bind_functions(self):
         counts = {}
@@ -467,6 +588,12 @@ class Inference:
     def table(self, e):
         keyed = [i for i in e.items if i.key is not None]
         types = [self.expr(i.value) for i in e.items]
+        if getattr(e, "lua_table", False):   # a compat.Table: a record keyed as Lua keys it
+            for i in keyed:
+                if not isinstance(i.key, A.String):
+                    self.expr(i.key)
+            return Ty("dict", fields={i.key.value: first(i.value.ty) for i in keyed
+                                      if isinstance(i.key, A.String)})
         if not keyed:
             items = [first(t) for t in types]
             elem = None
@@ -559,6 +686,9 @@ class Inference:
         if name == "unpack" and args and is_list(first(args[0])) and first(args[0]).items:
             return Ty("tuple", items=first(args[0]).items)
         if name == "setmetatable":
+            if getattr(e, "lua_table", False):
+                self._type_metamethod_params(e, first(args[0]))
+                return first(args[0])
             if len(e.args) == 2 and isinstance(e.args[1], A.Name):
                 return Ty("obj", cls="lua")   # an object of a Lua class (attributes, methods)
             return first(args[0]) if args else None

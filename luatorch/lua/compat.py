@@ -13,17 +13,20 @@ import sys
 
 __all__ = [
     "LuaError",
+    "Table",
     "char",
     "concat",
     "error",
     "find",
     "format",
+    "getmetatable",
     "gmatch",
     "gsub",
     "index",
     "iterate",
     "length",
     "lines",
+    "lua_concat",
     "match",
     "method",
     "math_random",
@@ -34,6 +37,7 @@ __all__ = [
     "pcall",
     "print",
     "rep",
+    "setmetatable",
     "sort",
     "sub",
     "tonumber",
@@ -84,6 +88,8 @@ def tostring(x):
         return number_to_string(x)
     if isinstance(x, str):
         return x
+    if isinstance(x, Table) and _metamethod(x, "__tostring") is not None:
+        return _first_value(_metamethod(x, "__tostring")(x))
     if isinstance(x, (list, dict)):
         return f"table: 0x{id(x):08x}"
     if callable(x) and not hasattr(x, "__typename__") and not hasattr(_builtin_type(x), "__typename__") \
@@ -194,7 +200,9 @@ def print(*values):
     parts = []
     n = len(values)
     for i, v in enumerate(values):
-        if isinstance(v, (list, dict)):
+        if isinstance(v, Table) and _metamethod(v, "__tostring") is not None:
+            parts.append(tostring(v) + "\n")   # th prints it on its own line, as an object
+        elif isinstance(v, (list, dict)):
             lines = []
             _print_table(v, lines)
             parts.append("\n".join(lines) + "\n")
@@ -523,7 +531,7 @@ def length(t):
     """Lua's ``#``: strings and lists by length, dicts by their border (``t[n] ~= nil``, ``t[n+1] == nil``)."""
     if isinstance(t, dict):
         n = 0
-        while t.get(n + 1) is not None:
+        while dict.get(t, n + 1) is not None:   # raw, as Lua's # (no __index)
             n += 1
         return n
     if hasattr(t, "__typename__") and hasattr(t, "size") and not isinstance(t, (list, str)):
@@ -760,3 +768,268 @@ def method(obj, f):
     import types
 
     return types.MethodType(f, obj)
+
+
+# --- tables with metatables (setmetatable beyond the class idiom) ------------------------------
+# The class idiom (Foo.__index = Foo) becomes a Python class; every other metatable lives on a
+# Table: a dict keyed as Lua keys it (t[1] is key 1) whose operations consult its metatable as
+# Lua's do. Lookups in the metatable itself are raw, as Lua's are.
+_LOOP_LIMIT = 100   # Lua's MAXTAGLOOP: how long an __index / __newindex chain may be
+
+
+def _is_function(x):
+    """A Lua function value (a metamethod that is called rather than indexed)."""
+    import functools
+    import types as pytypes
+
+    return isinstance(x, (pytypes.FunctionType, pytypes.BuiltinFunctionType, pytypes.MethodType,
+                          functools.partial))
+
+
+def _metamethod(x, event):
+    """``x``'s metamethod for ``event`` (None when it has none)."""
+    if isinstance(x, Table) and x._metatable is not None:
+        return dict.get(x._metatable, event)
+    return None
+
+
+def _first_value(result):
+    """A Lua call in a one-value place: the first of several returned values."""
+    if isinstance(result, tuple):
+        return result[0] if result else None
+    return result
+
+
+def _arith(event, a, b):
+    handler = _metamethod(a, event) or _metamethod(b, event)
+    if handler is None:
+        culprit = b if isinstance(a, (int, float)) and not isinstance(a, bool) else a
+        raise LuaError(f"attempt to perform arithmetic on a {type(culprit)} value")
+    return _first_value(handler(a, b))
+
+
+def _order(event, a, b):
+    """``a < b`` (``__lt``) or ``a <= b`` (``__le``, else ``not (b < a)``): LuaJIT compares two
+    tables only through one metamethod both of them have."""
+    if not isinstance(a, Table) or not isinstance(b, Table):
+        raise LuaError(f"attempt to compare {type(a)} with {type(b)}")
+    handler = _metamethod(a, event)
+    if handler is not None and handler is _metamethod(b, event):
+        return truthy(_first_value(handler(a, b)))
+    if event == "__le":
+        return not _order("__lt", b, a)
+    raise LuaError("attempt to compare two table values")
+
+
+class Table(dict):
+    """A Lua table with a metatable: ``t[k]`` on a missing key follows ``__index`` (a function
+    or a table), stores of new keys follow ``__newindex``, ``t(...)`` calls ``__call``,
+    ``tostring`` uses ``__tostring``, operators use ``__add`` ... ``__le``. Reads never raise
+    KeyError (a missing key is nil), storing nil removes the key, and the table is always true.
+    ``#t`` stays the raw border (LuaJIT never calls ``__len`` for tables)."""
+
+    __slots__ = ("_metatable",)
+
+    def __init__(self, fields=None, metatable=None):
+        super().__init__()
+        if fields:
+            # a constructor is raw in Lua: no __newindex, and nil values make no key
+            dict.update(self, ((k, v) for k, v in dict.items(fields) if v is not None))
+        self._metatable = None
+        if metatable is not None:
+            setmetatable(self, metatable)
+
+    # raw access, as Lua's rawget/rawset (compat's rawget(t, k) defers to these)
+    def rawget(self, key):
+        return dict.get(self, key)
+
+    def rawset(self, key, value):
+        if value is None:
+            dict.pop(self, key, None)
+        else:
+            dict.__setitem__(self, key, value)
+        return self
+
+    # indexing
+    def __missing__(self, key):
+        t = self
+        for _ in range(_LOOP_LIMIT):
+            handler = _metamethod(t, "__index")
+            if handler is None:
+                return None
+            if _is_function(handler):
+                return _first_value(handler(t, key))
+            if not isinstance(handler, Table):
+                return _index_value(handler, key)
+            t = handler
+            if dict.__contains__(t, key):
+                return dict.__getitem__(t, key)
+        raise LuaError("loop in gettable")
+
+    def get(self, key, default=None):
+        """``t[k]`` as Lua reads it (``__index`` included); ``default`` for nil."""
+        value = self[key]
+        return default if value is None else value
+
+    def __setitem__(self, key, value):
+        t = self
+        for _ in range(_LOOP_LIMIT):
+            handler = _metamethod(t, "__newindex")
+            if handler is None or dict.__contains__(t, key):
+                if key is None:
+                    raise LuaError("table index is nil")
+                Table.rawset(t, key, value)
+                return
+            if _is_function(handler):
+                handler(t, key, value)
+                return
+            if not isinstance(handler, Table):
+                _store_value(handler, key, value)
+                return
+            t = handler
+        raise LuaError("loop in settable")
+
+    # calls, text, truth, identity
+    def __call__(self, *args):
+        handler = _metamethod(self, "__call")
+        if handler is None:
+            raise LuaError("attempt to call a table value")
+        return handler(self, *args)
+
+    def __str__(self):
+        return str(tostring(self))
+
+    def __bool__(self):
+        return True   # every table is true in Lua, the empty one included
+
+    __hash__ = object.__hash__   # a table is a key by identity
+
+    def __eq__(self, other):
+        if self is other:
+            return True
+        if not isinstance(other, Table):
+            return False
+        handler = _metamethod(self, "__eq")
+        return handler is not None and handler is _metamethod(other, "__eq") and \
+            truthy(_first_value(handler(self, other)))
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    # order: Lua's a > b is b < a
+    def __lt__(self, other):
+        return _order("__lt", self, other)
+
+    def __le__(self, other):
+        return _order("__le", self, other)
+
+    def __gt__(self, other):
+        return _order("__lt", other, self)
+
+    def __ge__(self, other):
+        return _order("__le", other, self)
+
+    # arithmetic: the left operand's metamethod, else the right one's, called as (a, b)
+    def __add__(self, other):
+        return _arith("__add", self, other)
+
+    def __radd__(self, other):
+        return _arith("__add", other, self)
+
+    def __sub__(self, other):
+        return _arith("__sub", self, other)
+
+    def __rsub__(self, other):
+        return _arith("__sub", other, self)
+
+    def __mul__(self, other):
+        return _arith("__mul", self, other)
+
+    def __rmul__(self, other):
+        return _arith("__mul", other, self)
+
+    def __truediv__(self, other):
+        return _arith("__div", self, other)
+
+    def __rtruediv__(self, other):
+        return _arith("__div", other, self)
+
+    def __mod__(self, other):
+        return _arith("__mod", self, other)
+
+    def __rmod__(self, other):
+        return _arith("__mod", other, self)
+
+    def __pow__(self, other):
+        return _arith("__pow", self, other)
+
+    def __rpow__(self, other):
+        return _arith("__pow", other, self)
+
+    def __neg__(self):
+        return _arith("__unm", self, self)   # Lua 5.1 passes the operand twice
+
+
+
+def _index_value(x, key):
+    """``x[key]`` for the value an ``__index`` chain reaches that is not a Table."""
+    if isinstance(x, _builtin_type):   # a translated Lua class used as the fallback table
+        return getattr(x, key, None) if isinstance(key, str) else None
+    return index(x, key)
+
+
+def _store_value(x, key, value):
+    """``x[key] = value`` for the value an ``__newindex`` chain reaches that is not a Table."""
+    if isinstance(x, dict):
+        if value is None:
+            x.pop(key, None)
+        else:
+            x[key] = value
+    elif isinstance(x, list):
+        setindex(x, key, value)
+    elif x is None or isinstance(x, (bool, int, float, str)):
+        raise LuaError(f"attempt to index a {type(x)} value")
+    else:
+        x[key] = value
+
+
+def setmetatable(t, metatable):
+    """Lua's ``setmetatable(t, mt)`` on a Table (the translator makes a table that gets a
+    metatable a Table where it is built; Python cannot turn a dict into one in place)."""
+    if not isinstance(t, Table):
+        raise LuaError(f"setmetatable on a {type(t)} value that was not built as a compat.Table")
+    if metatable is not None and not isinstance(metatable, dict):
+        raise LuaError(f"bad argument #2 to 'setmetatable' (nil or table expected, got {type(metatable)})")
+    if t._metatable is not None and dict.get(t._metatable, "__metatable") is not None:
+        raise LuaError("cannot change a protected metatable")
+    t._metatable = metatable
+    return t
+
+
+def getmetatable(x):
+    """Lua's ``getmetatable``: a Table's metatable (its ``__metatable`` field when set), an
+    object's class (what a Lua class's instances have as metatable), nil for other values."""
+    if isinstance(x, Table):
+        mt = x._metatable
+        if mt is not None and dict.get(mt, "__metatable") is not None:
+            return dict.get(mt, "__metatable")
+        return mt
+    if isinstance(x, str):
+        raise LuaError("getmetatable of a string (Lua's string metatable) is not translated")
+    if x is None or isinstance(x, (bool, int, float, list, dict, tuple)) or _is_function(x):
+        return None
+    return _builtin_type(x)
+
+
+def lua_concat(a, b):
+    """``a .. b`` where an operand may be a Table: strings and numbers join, else ``__concat``."""
+    def text(x):
+        return isinstance(x, str) or isinstance(x, (int, float)) and not isinstance(x, bool)
+
+    if text(a) and text(b):
+        return tostring(a) + tostring(b)
+    handler = _metamethod(a, "__concat") or _metamethod(b, "__concat")
+    if handler is None:
+        culprit = b if text(a) else a
+        raise LuaError(f"attempt to concatenate a {type(culprit)} value")
+    return _first_value(handler(a, b))

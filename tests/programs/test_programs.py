@@ -186,10 +186,7 @@ def xfail(reason):
 
 # name, script, args, facts, lines in a fixed order?, marks on the translation test
 PROGRAMS = [
-    ("blitz", "blitz.lua", [], facts_blitz, True,
-     [xfail("translator: a dataset table with setmetatable({__index=...}) is a TODO, and in "
-            "`function trainset:size() return self.data:size(1) end` self.data is emitted as "
-            "an attribute of a dict")]),
+    ("blitz", "blitz.lua", [], facts_blitz, True, []),
     ("char_lstm", "char_lstm.lua", [], facts_char_lstm, True,
      [xfail("translator: os.tmpname untranslated (TODO); past it, "
             "`local p1 = clones.rnn[1]:parameters()` binds the whole (params, grads) tuple")]),
@@ -353,8 +350,7 @@ TRANSLATION_SNIPPETS = [
     ("dataset_index_metamethod",
      ("local ds = {data = torch.range(1, 3)}\n"
       "setmetatable(ds, {__index = function(t, i) return t.data[i] * 10 end})\nprint(ds[2])"),
-     "20", translator_bug("setmetatable with an __index function (the tutorial's dataset "
-                          "idiom) is a TODO and prints nil")),
+     "20", []),
 ]
 
 

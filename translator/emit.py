@@ -749,6 +749,13 @@ class Emitter:
             args.append(metatable)
         return call(self.compat("Table"), *args)
 
+    def lua_table_library(self, field, args, values):
+        """Lua's table library on a Table (raw access, as Lua's): an append, else a TODO."""
+        if field == "insert" and len(args) == 2:   # table.insert(t, v): t[#t + 1] = v, raw
+            return call(attr(values[0], "rawset"), plus_one(call(self.compat("length"), values[0])),
+                        values[1])
+        raise Unsupported(f"{'table.' if field != 'unpack' else ''}{field} on a table with a metatable")
+
     def metatable_call(self, fname, e):
         args = e.args
         if fname == "getmetatable":
@@ -1398,6 +1405,8 @@ class Emitter:
             is_ipairs = not next_pairs and e.func.name == "ipairs"
             tt = first(tbl.ty)
             seq = self.ex(tbl)
+            if is_ipairs and self._is_lua_table(tbl):   # a Table is a dict: ipairs reads it raw
+                seq = call(self.compat("array_part"), seq)
             key_used = names[0].refs > 1 or names[0].name != "_"
             key_used = self._used(s.names[0], s.body)
             if is_ipairs or is_list(tt):
@@ -1789,6 +1798,8 @@ class Emitter:
         return out
 
     def _is_unpack(self, a):
+        if isinstance(a, A.Call) and a.args and self._is_lua_table(a.args[0]):
+            return False   # a Table is a dict: *t would give its keys (unpack of it is a TODO)
         if isinstance(a, A.Call):
             f = a.func
             if isinstance(f, A.Name) and f.name == "unpack" and f.sym.kind == "global" and len(a.args) == 1:
@@ -1928,6 +1939,8 @@ class Emitter:
                 return call(self.compat("math_randomseed"), *A_)
         if lib == "string":
             return self.string_call(field, args, e)
+        if lib == "table" and args and self._is_lua_table(args[0]):
+            return self.lua_table_library(field, args, A_)
         if lib == "table":
             if field == "insert":
                 if len(args) == 2:
@@ -2124,6 +2137,8 @@ class Emitter:
                 return call("len", cst.List([cst.Element(a.value, star=a.star) if not a.star else
                                              cst.StarredElement(a.value) for a in self.args(args[1:])]))
             return call(self.compat("select"), *self.args(args))
+        if fname == "unpack" and args and self._is_lua_table(args[0]):
+            return self.lua_table_library("unpack", args, None)
         if fname in ("unpack",):
             return call(self.compat("unpack"), *self.args(args))
         if fname == "pcall":

@@ -184,9 +184,15 @@ class Inference:
         """``setmetatable(x, mt)`` with a metatable that is not a class's (else None)."""
         if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == "setmetatable" \
                 and e.func.sym is not None and e.func.sym.kind == "global" and len(e.args) == 2 \
-                and not self._self_indexed(e.args[1]):
+                and not self._self_indexed(e.args[1]) and not self._class_fallback(e.args[1]):
             return e
         return None
+
+    def _class_fallback(self, mt):
+        """``{__index = Base}`` with ``Base`` of the class idiom: a subclass (the emitter's)."""
+        return isinstance(mt, A.Table) and any(
+            isinstance(it.key, A.String) and it.key.value == "__index" and self._self_indexed(it.value)
+            for it in mt.items)
 
     def _built_here(self, sym):
         """The table constructors that are every value ``sym`` is ever given (None when it
@@ -234,6 +240,9 @@ class Inference:
                     self.lua_tables.add(target.sym)
                     for table in made:
                         table.lua_table = True
+            if getattr(call, "lua_table", False):
+                for _f, tables, _operands in self._metamethod_params(call):
+                    self.lua_tables.update(p.sym for p in tables if p.sym is not None)
         for st in self.chunk.bindings:   # local t = setmetatable({}, mt)
             if isinstance(st, (A.Local, A.Assign)):
                 targets = st.names if isinstance(st, A.Local) else st.targets
@@ -242,16 +251,23 @@ class Inference:
                             and self._built_here(t.sym) is not None:
                         self.lua_tables.add(t.sym)
 
+    def _function_of(self, v):
+        if isinstance(v, A.Function):
+            return v
+        return self.func_of_sym.get(v.sym) if isinstance(v, A.Name) else None
+
     def _metamethods(self, mt):
-        """(event, Function) of a metatable written as a constructor or a local table whose
-        fields are assigned functions (``mt.__index = function ... end``)."""
+        """(event, Function) of a metatable (see _table_fields)."""
         found = []
+        for event, v in self._table_fields(mt):
+            f = self._function_of(v)
+            if f is not None:
+                found.append((event, f))
+        return found
 
-        def function_of(v):
-            if isinstance(v, A.Function):
-                return v
-            return self.func_of_sym.get(v.sym) if isinstance(v, A.Name) else None
-
+    def _table_fields(self, mt):
+        """(key, value) of a table written as a constructor or a local table whose fields
+        are assigned (``mt.__index = function ... end``, ``function mt.f() ... end``)."""
         items = []
         if isinstance(mt, A.Table):
             items = [(it.key.value, it.value) for it in mt.items if isinstance(it.key, A.String)]
@@ -270,22 +286,42 @@ class Inference:
                     if isinstance(t, A.Index) and isinstance(t.obj, A.Name) and \
                             t.obj.sym is mt.sym and isinstance(t.key, A.String):
                         items.append((t.key.value, v))
-        for event, v in items:
-            f = function_of(v)
-            if f is not None:
-                found.append((event, f))
-        return found
+        return items
+
+    # the parameters of a metamethod that hold the table (or, for an operator, an operand)
+    _TABLE_PARAMS = {"__index": 1, "__newindex": 1, "__call": 1, "__tostring": 1, "__unm": 1,
+                     "__len": 1, "__eq": 2, "__lt": 2, "__le": 2}
+    _OPERAND_PARAMS = {"__add": 2, "__sub": 2, "__mul": 2, "__div": 2, "__mod": 2, "__pow": 2,
+                       "__concat": 2}
+
+    def _metamethod_params(self, call):
+        """(parameters that surely hold a Table, parameters that may) of the metamethods
+        in ``call``'s metatable: a comparison's operands are both tables (LuaJIT compares
+        two tables only), an arithmetic operand may be a number."""
+        for event, v in self._table_fields(call.args[1]):
+            f = self._function_of(v)
+            if f is None:
+                if event == "__index":   # a fallback table's methods: self is the table
+                    for _name, m in self._table_fields(v):
+                        m = self._function_of(m)
+                        if m is not None and m.params and m.params[0].name == "self":
+                            yield m, m.params[:1], []
+                continue
+            if getattr(f, "self_param", None) is not None:
+                continue
+            n = self._TABLE_PARAMS.get(event, 0)
+            yield f, f.params[:n], f.params[n:n + self._OPERAND_PARAMS.get(event, 0)]
 
     def _type_metamethod_params(self, call, table_type):
         """The table a metamethod is called on is its first parameter (``__index(t, k)``):
         give it the table's type, so that ``t.data`` inside reads the record's field."""
         if table_type is None or table_type.kind != "dict":
             return
-        for event, f in self._metamethods(call.args[1]):
-            if event not in ("__index", "__newindex", "__call", "__tostring", "__unm") or \
-                    not f.params or getattr(f, "self_param", None) is not None:
+        for f, tables, operands in self._metamethod_params(call):
+            typed = len(tables) + len(operands)
+            if not typed:
                 continue
-            argt = [table_type] + [None] * (len(f.params) - 1)
+            argt = [table_type] * typed + [None] * (len(f.params) - typed)
             seen = self.params.get(f)
             self.params[f] = argt if seen is None else [join(x, y) for x, y in zip(seen, argt)]
 

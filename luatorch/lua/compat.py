@@ -14,6 +14,7 @@ import sys
 __all__ = [
     "LuaError",
     "Table",
+    "array_part",
     "char",
     "concat",
     "error",
@@ -89,7 +90,7 @@ def tostring(x):
     if isinstance(x, str):
         return x
     if isinstance(x, Table) and _metamethod(x, "__tostring") is not None:
-        return _first_value(_metamethod(x, "__tostring")(x))
+        return _first_value(_call_metamethod(_metamethod(x, "__tostring"), x))
     if isinstance(x, (list, dict)):
         return f"table: 0x{id(x):08x}"
     if callable(x) and not hasattr(x, "__typename__") and not hasattr(_builtin_type(x), "__typename__") \
@@ -793,6 +794,17 @@ def _metamethod(x, event):
     return None
 
 
+def _call_metamethod(handler, *args):
+    """``handler(*args)`` as Lua calls a metamethod: a function declaring fewer parameters
+    ignores the extra arguments (``__unm = function(a)`` gets (a, a) in Lua 5.1), missing
+    ones are nil."""
+    code = getattr(handler, "__code__", None)
+    if code is not None and not code.co_flags & 0x04:   # CO_VARARGS: takes any number
+        n = max(code.co_argcount - (1 if getattr(handler, "__self__", None) is not None else 0), 0)
+        args = args[:n] + (None,) * (n - len(args))
+    return handler(*args)
+
+
 def _first_value(result):
     """A Lua call in a one-value place: the first of several returned values."""
     if isinstance(result, tuple):
@@ -805,7 +817,7 @@ def _arith(event, a, b):
     if handler is None:
         culprit = b if isinstance(a, (int, float)) and not isinstance(a, bool) else a
         raise LuaError(f"attempt to perform arithmetic on a {type(culprit)} value")
-    return _first_value(handler(a, b))
+    return _first_value(_call_metamethod(handler, a, b))
 
 
 def _order(event, a, b):
@@ -815,7 +827,7 @@ def _order(event, a, b):
         raise LuaError(f"attempt to compare {type(a)} with {type(b)}")
     handler = _metamethod(a, event)
     if handler is not None and handler is _metamethod(b, event):
-        return truthy(_first_value(handler(a, b)))
+        return truthy(_first_value(_call_metamethod(handler, a, b)))
     if event == "__le":
         return not _order("__lt", b, a)
     raise LuaError("attempt to compare two table values")
@@ -858,7 +870,7 @@ class Table(dict):
             if handler is None:
                 return None
             if _is_function(handler):
-                return _first_value(handler(t, key))
+                return _first_value(_call_metamethod(handler, t, key))
             if not isinstance(handler, Table):
                 return _index_value(handler, key)
             t = handler
@@ -881,7 +893,7 @@ class Table(dict):
                 Table.rawset(t, key, value)
                 return
             if _is_function(handler):
-                handler(t, key, value)
+                _call_metamethod(handler, t, key, value)
                 return
             if not isinstance(handler, Table):
                 _store_value(handler, key, value)
@@ -894,7 +906,7 @@ class Table(dict):
         handler = _metamethod(self, "__call")
         if handler is None:
             raise LuaError("attempt to call a table value")
-        return handler(self, *args)
+        return _call_metamethod(handler, self, *args)
 
     def __str__(self):
         return str(tostring(self))
@@ -911,7 +923,7 @@ class Table(dict):
             return False
         handler = _metamethod(self, "__eq")
         return handler is not None and handler is _metamethod(other, "__eq") and \
-            truthy(_first_value(handler(self, other)))
+            truthy(_first_value(_call_metamethod(handler, self, other)))
 
     def __ne__(self, other):
         return not self.__eq__(other)
@@ -1021,6 +1033,22 @@ def getmetatable(x):
     return _builtin_type(x)
 
 
+def array_part(t):
+    """The values ``ipairs(t)`` visits: ``t[1], t[2], ...`` read raw up to the first nil (taken
+    when the loop starts)."""
+    if isinstance(t, dict):
+        out = []
+        while dict.get(t, len(out) + 1) is not None:
+            out.append(dict.get(t, len(out) + 1))
+        return out
+    out = []
+    for v in t:
+        if v is None:
+            break
+        out.append(v)
+    return out
+
+
 def lua_concat(a, b):
     """``a .. b`` where an operand may be a Table: strings and numbers join, else ``__concat``."""
     def text(x):
@@ -1032,4 +1060,4 @@ def lua_concat(a, b):
     if handler is None:
         culprit = b if text(a) else a
         raise LuaError(f"attempt to concatenate a {type(culprit)} value")
-    return _first_value(handler(a, b))
+    return _first_value(_call_metamethod(handler, a, b))

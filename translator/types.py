@@ -215,6 +215,7 @@ class Inference:
                     return None   # local a, t = f(): t is f's second value
                 call = self._setmetatable_call(value)
                 if call is not None and isinstance(call.args[0], A.Table):
+                    made.append(call.args[0])
                     continue
                 if isinstance(value, A.Table):
                     made.append(value)
@@ -243,6 +244,11 @@ class Inference:
             if getattr(call, "lua_table", False):
                 for _f, tables, _operands in self._metamethod_params(call):
                     self.lua_tables.update(p.sym for p in tables if p.sym is not None)
+        self._metatables_of = {}   # Symbol -> the metatables setmetatable gives it
+        for n in A.walk(self.chunk.body):
+            if getattr(n, "lua_table", False) and isinstance(n, A.Call) and \
+                    isinstance(n.args[0], A.Name):
+                self._metatables_of.setdefault(n.args[0].sym, []).append(n.args[1])
         for st in self.chunk.bindings:   # local t = setmetatable({}, mt)
             if isinstance(st, (A.Local, A.Assign)):
                 targets = st.names if isinstance(st, A.Local) else st.targets
@@ -250,11 +256,29 @@ class Inference:
                     if isinstance(t, A.Name) and getattr(self._setmetatable_call(e), "lua_table", False) \
                             and self._built_here(t.sym) is not None:
                         self.lua_tables.add(t.sym)
+                        self._metatables_of.setdefault(t.sym, []).append(e.args[1])
 
     def _function_of(self, v):
         if isinstance(v, A.Function):
             return v
         return self.func_of_sym.get(v.sym) if isinstance(v, A.Name) else None
+
+    def _lua_table_index_type(self, e, ot):
+        """``t[i]`` of a Table whose only integer-keyed values come from its ``__index``
+        function (the tutorial's dataset: ``{data[i], label[i]}``): what that function returns."""
+        if isinstance(e.key, A.String):
+            return self.index_type(e, ot)
+        sym = e.obj.sym
+        built = self._built_here(sym) or []
+        mts = self._metatables_of.get(sym, [])
+        if "[]" in sym.fields or any(it.key is None for table in built for it in table.items) or \
+                len(mts) != 1:
+            return None
+        index = [f for event, f in self._metamethods(mts[0]) if event == "__index"]
+        if len(index) != 1 or index[0].ty is None or index[0].ty.kind != "func":
+            return None
+        ret = first(index[0].ty.ret)
+        return ret if ret is not None and ret.kind in ("list", "dict", "tensor") else None
 
     def _metamethods(self, mt):
         """(event, Function) of a metatable (see _table_fields)."""
@@ -595,6 +619,8 @@ class Inference:
         if t is A.Index:
             ot = first(self.expr(e.obj))
             self.note_index(e.obj, e.key)
+            if isinstance(e.obj, A.Name) and e.obj.sym in self.lua_tables:
+                return self._lua_table_index_type(e, ot)
             return self.index_type(e, ot)
         if t is A.Call:
             return self.call(e)

@@ -13,7 +13,7 @@ from translator import translate
 CASES = {
     'dataset_index_function_and_record_method': (
         "-- the 60-minute blitz's dataset: t[i] made by an __index function\nlocal trainset = {data = {10, 20, 30}, label = {1, 2, 1}}\nsetmetatable(trainset, {__index = function(t, i) return {t.data[i], t.label[i]} end})\nfunction trainset:size() return #self.data end\nfor i = 1, trainset:size() do print(trainset[i][1], trainset[i][2]) end\nprint(trainset.size == nil, #trainset)\n",
-        '"""the 60-minute blitz\'s dataset: t[i] made by an __index function"""\n\n\ntrainset = compat.Table({"data": [10, 20, 30], "label": [1, 2, 1]})\ncompat.setmetatable(\n    trainset, {"__index": lambda t, i: [t["data"][i - 1], t["label"][i - 1]]}\n)\n\n\ndef trainset_size(self):\n    return len(self["data"])\n\n\ntrainset["size"] = trainset_size\nfor i in range(1, trainset["size"](trainset) + 1):\n    compat.print(compat.index(trainset[i], 1), compat.index(trainset[i], 2))\ncompat.print(trainset["size"] is None, compat.length(trainset))',
+        '"""the 60-minute blitz\'s dataset: t[i] made by an __index function"""\n\n\ntrainset = compat.Table({"data": [10, 20, 30], "label": [1, 2, 1]})\ncompat.setmetatable(\n    trainset, {"__index": lambda t, i: [t["data"][i - 1], t["label"][i - 1]]}\n)\n\n\ndef trainset_size(self):\n    return len(self["data"])\n\n\ntrainset["size"] = trainset_size\nfor i in range(1, trainset["size"](trainset) + 1):\n    compat.print(trainset[i][0], trainset[i][1])\ncompat.print(trainset["size"] is None, compat.length(trainset))',
     ),
     'index_fallback_tables_and_nil_stores': (
         "local defaults = {color = 'red', size = 10}\nlocal opts = setmetatable({size = 3}, {__index = defaults})\nprint(opts.color, opts.size, opts.missing)\nopts.color = 'blue'\nprint(opts.color, defaults.color)\nopts.color = nil\nprint(opts.color)\nlocal base = setmetatable({}, {__index = function(t, k) return k .. '!' end})\nlocal derived = setmetatable({own = 1}, {__index = base})\nprint(derived.own, derived.hello, derived.own2)\n",
@@ -58,6 +58,16 @@ def test_translation_runs_as_lua(name):
     translation = translate(lua)
     assert not translation.todos
     assert normalise(run_python(translation.code)) == normalise(run_luajit(lua))
+
+
+def test_index_results_are_typed_only_when_no_raw_array_value_can_answer():
+    lua = ("local t = setmetatable({'raw'}, {__index = function(t, i) return {i * 10} end})\n"
+           "print(t[1], t[2][1])\n"
+           "local u = setmetatable({}, {__index = function(t, i) return {i * 10} end})\n"
+           "print(u[2][1])\n")
+    code = translate(lua).code
+    assert "compat.index(t[2], 1)" in code and "u[2][0]" in code
+    assert normalise(run_python(code)) == normalise(run_luajit(lua))
 
 
 def test_the_class_idiom_stays_a_python_class():

@@ -55,7 +55,7 @@ def test_missing_end_is_reported(tmp_path):
 
 def test_todo_is_marked_reported_and_fails_unless_allowed(tmp_path):
     src = tmp_path / "t.lua"
-    src.write_text("local t = setmetatable({}, {})\nprint(1)\n")
+    src.write_text("local t = setmetatable(make(), {})\nprint(1)\n")   # make()'s table is a dict
     out = tmp_path / "t.py"
     code, _, err = run_cli([str(src), "-o", str(out)])
     assert code == 3

@@ -778,20 +778,10 @@ def method(obj, f):
 _LOOP_LIMIT = 100   # Lua's MAXTAGLOOP: how long an __index / __newindex chain may be
 
 
-def _is_function(x):
-    """A Lua function value (a metamethod that is called rather than indexed)."""
-    import functools
-    import types as pytypes
-
-    return isinstance(x, (pytypes.FunctionType, pytypes.BuiltinFunctionType, pytypes.MethodType,
-                          functools.partial))
-
-
 def _metamethod(x, event):
     """``x``'s metamethod for ``event`` (None when it has none)."""
-    if isinstance(x, Table) and x._metatable is not None:
-        return dict.get(x._metatable, event)
-    return None
+    mt = getattr(x, "_metatable", None) if isinstance(x, Table) else None
+    return dict.get(mt, event) if mt is not None else None
 
 
 def _call_metamethod(handler, *args):
@@ -810,6 +800,15 @@ def _first_value(result):
     if isinstance(result, tuple):
         return result[0] if result else None
     return result
+
+
+# what a Lua function value is in Python (a metamethod that is called rather than indexed):
+# a def or lambda, a builtin, a bound method
+_FUNCTION_TYPES = (_builtin_type(_first_value), _builtin_type(len), _builtin_type(LuaRandom().random))
+
+
+def _is_function(x):
+    return isinstance(x, _FUNCTION_TYPES)
 
 
 def _arith(event, a, b):

@@ -727,8 +727,11 @@ class Emitter:
 
     # --- tables with metatables other than a class's (compat.Table) --------------------------
     def _is_lua_table(self, e):
-        """A name that holds a compat.Table (types.py found a setmetatable on it)."""
-        return isinstance(e, A.Name) and e.sym in self.inf.lua_tables
+        """A value that is a compat.Table: a name types.py found a setmetatable on, or a value
+        whose type is a Table's (a function's result, a metamethod's parameter)."""
+        t = first(e.ty)
+        return isinstance(e, A.Name) and e.sym in self.inf.lua_tables or \
+            is_dict(t) and t.cls == "Table"
 
     def lua_table_constructor(self, e, metatable=None):
         """``{...}`` of a table that gets a metatable: ``compat.Table({...})`` (keys as Lua's:

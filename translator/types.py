@@ -66,7 +66,7 @@ def join(a, b):
         fields = dict(a.fields or {})
         for k, v in (b.fields or {}).items():
             fields[k] = join(fields[k], v) if k in fields else v
-        out = Ty("dict", fields=fields)
+        out = Ty("dict", fields=fields, cls=a.cls if a.cls == b.cls else None)   # "Table": a compat.Table
     elif a.kind == "module":
         out = Ty("module", cls=a.cls if a.cls == b.cls else None)
     elif a.kind == "func":
@@ -341,11 +341,14 @@ class Inference:
         give it the table's type, so that ``t.data`` inside reads the record's field."""
         if table_type is None or table_type.kind != "dict":
             return
+        # an arithmetic operand may be a number: read as a record, not spelled as a Table
+        operand_type = Ty("dict", fields=table_type.fields)
         for f, tables, operands in self._metamethod_params(call):
             typed = len(tables) + len(operands)
             if not typed:
                 continue
-            argt = [table_type] * typed + [None] * (len(f.params) - typed)
+            argt = [table_type] * len(tables) + [operand_type] * len(operands) + \
+                [None] * (len(f.params) - typed)
             seen = self.params.get(f)
             self.params[f] = argt if seen is None else [join(x, y) for x, y in zip(seen, argt)]
 
@@ -655,7 +658,7 @@ class Inference:
                 if not isinstance(i.key, A.String):
                     self.expr(i.key)
             return Ty("dict", fields={i.key.value: first(i.value.ty) for i in keyed
-                                      if isinstance(i.key, A.String)})
+                                      if isinstance(i.key, A.String)}, cls="Table")
         if not keyed:
             items = [first(t) for t in types]
             elem = None

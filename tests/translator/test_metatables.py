@@ -29,7 +29,7 @@ CASES = {
     ),
     'fallback_table_methods_take_the_table_as_self': (
         "-- a metatable's result used at once, a method given by the fallback table\nlocal methods = {}\nfunction methods.describe(self) return self.name .. ' has ' .. self.n end\nlocal function new(name, n)\n  local obj = setmetatable({name = name, n = n}, {__index = methods})\n  return obj\nend\nlocal a = new('a', 2)\nprint(a:describe(), a.describe == methods.describe, type(a))\n",
-        '"""a metatable\'s result used at once, a method given by the fallback table"""\n\n\nmethods = {}\n\n\ndef methods_describe(self):\n    return compat.tostring(self["name"]) + " has " + compat.tostring(self["n"])\n\n\nmethods["describe"] = methods_describe\n\n\ndef new(name, n):\n    obj = compat.Table({"name": name, "n": n}, {"__index": methods})\n    return obj\n\n\na = new("a", 2)\ncompat.print(a["describe"](a), a.get("describe") == methods["describe"], compat.type(a))',
+        '"""a metatable\'s result used at once, a method given by the fallback table"""\n\n\nmethods = {}\n\n\ndef methods_describe(self):\n    return compat.tostring(self["name"]) + " has " + compat.tostring(self["n"])\n\n\nmethods["describe"] = methods_describe\n\n\ndef new(name, n):\n    obj = compat.Table({"name": name, "n": n}, {"__index": methods})\n    return obj\n\n\na = new("a", 2)\ncompat.print(a["describe"](a), a["describe"] == methods["describe"], compat.type(a))',
     ),
     'operators_comparisons_and_concat': (
         "local V = {}\nV.__add = function(a, b) return setmetatable({x = a.x + b.x}, V) end\nV.__eq = function(a, b) return a.x == b.x end\nV.__lt = function(a, b) return a.x < b.x end\nV.__tostring = function(v) return 'V(' .. v.x .. ')' end\nV.__unm = function(a) return setmetatable({x = -a.x}, V) end\nV.__concat = function(a, b) return tostring(a) .. '|' .. tostring(b) end\nlocal a = setmetatable({x = 1}, V)\nlocal b = setmetatable({x = 2}, V)\nprint(tostring(a + b), a == b, a == setmetatable({x = 1}, V), a ~= b, a < b, a <= b, b < a, b >= a)\nprint(-a)\nprint(a .. b, a .. 'end', 'start' .. b .. '!')\nprint(#a, getmetatable(a) == V)\n",
@@ -42,6 +42,10 @@ CASES = {
     'metamethods_declared_as_functions_of_the_metatable': (
         "local mt = {}\nfunction mt.__index(t, k) return t.prefix .. k end\nfunction mt.__tostring(t) return 'P<' .. t.prefix .. '>' end\nlocal p = setmetatable({prefix = 'x_'}, mt)\nprint(p.abc, p[1], tostring(p))\nprint(p)\nprint('in a list:', p == p, p ~= setmetatable({prefix = 'x_'}, mt))\n",
         'mt = {}\n\n\ndef mt___index(t, k):\n    return t["prefix"] + compat.tostring(k)\n\n\nmt["__index"] = mt___index\n\n\ndef mt___tostring(t):\n    return "P<" + t["prefix"] + ">"\n\n\nmt["__tostring"] = mt___tostring\np = compat.Table({"prefix": "x_"}, mt)\ncompat.print(p["abc"], p[1], compat.tostring(p))\ncompat.print(p)\ncompat.print("in a list:", p == p, p != compat.Table({"prefix": "x_"}, mt))',
+    ),
+    'tables_from_functions_and_fields_keep_eq_and_concat': (
+        "-- Tables reached through a function result or a record field keep __eq and __concat\nlocal V = {}\nV.__eq = function(a, b) return a.x == b.x end\nV.__concat = function(a, b) return 'V' .. a.x .. '..' .. b end\nlocal function new(x) return setmetatable({x = x}, V) end\nlocal a, b = new(1), new(1)\nlocal holder = {item = new(2)}\nprint(a == b, a .. '!', holder.item .. '?', holder.item == new(2))\n",
+        '"""Tables reached through a function result or a record field keep __eq and __concat"""\n\n\nV = {}\nV["__eq"] = lambda a, b: a["x"] == b["x"]\nV["__concat"] = lambda a, b: "V" + compat.tostring(a["x"]) + ".." + compat.tostring(b)\n\n\ndef new(x):\n    return compat.Table({"x": x}, V)\n\n\na, b = new(1), new(1)\nholder = {"item": new(2)}\ncompat.print(\n    a == b,\n    compat.lua_concat(a, "!"),\n    compat.lua_concat(holder["item"], "?"),\n    holder["item"] == new(2),\n)',
     ),
 }
 

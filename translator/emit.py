@@ -762,7 +762,9 @@ class Emitter:
     def metatable_call(self, fname, e):
         args = e.args
         if fname == "getmetatable":
-            if len(args) != 1 or is_str(first(args[0].ty)):
+            if len(args) != 1:
+                raise Unsupported("getmetatable without exactly one argument")
+            if is_str(first(args[0].ty)):
                 raise Unsupported("getmetatable of a string (Lua's string metatable)")
             return call(self.compat("getmetatable"), self.ex(args[0]))
         if not getattr(e, "lua_table", False):

@@ -244,6 +244,7 @@ class Inference:
             if getattr(call, "lua_table", False):
                 for _f, tables, _operands in self._metamethod_params(call):
                     self.lua_tables.update(p.sym for p in tables if p.sym is not None)
+        self._built = {}           # Symbol -> its constructors (see _built_here), once asked
         self._metatables_of = {}   # Symbol -> the metatables setmetatable gives it
         for n in A.walk(self.chunk.body):
             if getattr(n, "lua_table", False) and isinstance(n, A.Call) and \
@@ -269,7 +270,9 @@ class Inference:
         if isinstance(e.key, A.String):
             return self.index_type(e, ot)
         sym = e.obj.sym
-        built = self._built_here(sym) or []
+        if sym not in self._built:
+            self._built[sym] = self._built_here(sym) or []
+        built = self._built[sym]
         mts = self._metatables_of.get(sym, [])
         if "[]" in sym.fields or any(it.key is None for table in built for it in table.items) or \
                 len(mts) != 1:

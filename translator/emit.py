@@ -508,7 +508,12 @@ class Emitter:
                 _, mod, alias = m.split(":")
                 package, _, last = mod.rpartition(".")
                 asname = cst.AsName(name=name(alias)) if alias not in (last, "*") else None
-                if alias == "*":
+                if mod.startswith("."):   # th's './x' from a module file: beside it
+                    node = cst.ImportFrom(module=dotted(package[1:]) if package[1:] else None,
+                                          relative=[cst.Dot()],
+                                          names=cst.ImportStar() if alias == "*" else
+                                          [cst.ImportAlias(name=name(last), asname=asname)])
+                elif alias == "*":
                     node = cst.ImportFrom(module=dotted(mod), names=cst.ImportStar())
                 elif package:
                     node = cst.ImportFrom(module=dotted(package),
@@ -1080,8 +1085,7 @@ class Emitter:
             if targets and isinstance(targets[0], A.Name) and targets[0].sym.pyname != package.value:
                 return [self.simple(assign([name(targets[0].sym.pyname)], package), targets[0])]
             return []
-        if not all(part.isidentifier() for part in modname.split(".")):
-            raise Unsupported(f"require of {modname!r} (not a module name Python can import)")
+        modname = self.python_module(modname)
         alias = targets[0].sym.pyname if targets and isinstance(targets[0], A.Name) else "*"
         self.imports.add(f"local:{modname}:{alias}")
         return []
@@ -1090,13 +1094,12 @@ class Emitter:
         """``require 'mod'`` inside an expression: the library package, or the translated local
         module imported at the top under a name of its own."""
         if len(e.args) != 1 or not isinstance(e.args[0], A.String):
-            raise Unsupported("require of a computed module name")
+            return call(self.compat("require"), *self.args(e.args))   # found when it runs
         modname = e.args[0].value
         root = modname.split(".")[0]
         if root in L.LIBRARY_MODULES or root in ("torch", "nn", "optim"):
             return self.library(root)
-        if not all(part.isidentifier() for part in modname.split(".")):
-            raise Unsupported(f"require of {modname!r} (not a module name Python can import)")
+        modname = self.python_module(modname)
         for imp in self.imports:   # already imported under a name
             if imp.startswith(f"local:{modname}:") and not imp.endswith(":*"):
                 return name(imp.rsplit(":", 1)[1])
@@ -1108,6 +1111,22 @@ class Emitter:
         self._extra_names.add(alias)
         self.imports.add(f"local:{modname}:{alias}")
         return name(alias)
+
+    def python_module(self, modname):
+        """The Python module for a Lua module name: ``a.b`` is ``a.b``; th's path names
+        (``'./x/y'``, relative to the requiring file) are ``x.y`` from a script (its folder is
+        on Python's path) and ``.x.y`` (a relative import) from a module file."""
+        relative = modname.startswith("./")
+        path = modname[2:] if relative else modname
+        if path.endswith(".lua"):
+            path = path[:-4]
+        dotted_name = path.replace("/", ".") if relative or "/" in path else path
+        if not all(part.isidentifier() and not keyword.iskeyword(part)
+                   for part in dotted_name.split(".")):
+            raise Unsupported(f"require of {modname!r} (not a module name Python can import)")
+        stmts = self.chunk.body.stmts
+        is_module = self.module_table is not None or bool(stmts) and isinstance(stmts[-1], A.Return)
+        return "." + dotted_name if relative and is_module else dotted_name
 
     def _is_require(self, e):
         return isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == "require" \
@@ -1450,6 +1469,9 @@ class Emitter:
             # for line in io.lines(path): the file's lines without their newlines
             it = call(self.compat("lines"), self.ex(e.args[0]))
             target = name(names[0].pyname) if len(names) == 1 else None
+        if it is None and len(s.exprs) == 1 and isinstance(e, A.MethodCall) and e.method == "lines" \
+                and getattr(first(e.obj.ty), "cls", None) == "io.file" and len(names) == 1:
+            it = self.ex(e)   # for line in f:lines(): a compat.LuaFile's lines iterate in Python
         if it is None and len(s.exprs) >= 1 and not (len(s.exprs) == 1 and isinstance(e, A.Table)):
             # Lua's generic for over an iterator function: f(state, control) until the first
             # value is nil; compat.iterate runs that protocol (closures, next, stateful iterators)
@@ -1779,7 +1801,9 @@ class Emitter:
             if n in ("math",):
                 self.need("math")
                 return name("math")
-            if n in ("print", "tostring", "tonumber", "type", "pairs", "unpack", "pcall", "error"):
+            if n in ("print", "tostring", "tonumber", "type", "pairs", "unpack", "pcall", "error",
+                     "require", "dofile", "loadstring", "load", "loadfile", "rawget", "rawset",
+                     "rawequal", "rawlen"):
                 return self.compat(n)
             if n in ("ipairs",):
                 return self.compat("pairs")
@@ -1913,6 +1937,10 @@ class Emitter:
                 return attr(name("math"), field)
             if field in ("max", "min", "abs"):
                 return name(field)
+        if lib == "io" and field in ("stdout", "stderr", "stdin", "write", "read", "lines", "open"):
+            return self.compat(field)   # Lua's file objects and io functions, as values
+        if lib == "os" and field in ("tmpname", "remove", "rename", "execute", "date"):
+            return self.compat(field)
         raise Unsupported(f"{lib}.{field} used as a value")
 
     def lualib_call(self, lib, field, e):
@@ -1970,6 +1998,8 @@ class Emitter:
                 return call(self.compat("unpack"), *A_)
             if field == "getn":
                 return call("len", A_[0])
+            if field == "maxn":
+                return call(self.compat("maxn"), A_[0])
         if lib == "os":
             if field == "time" and not args:
                 self.need("time")
@@ -1977,9 +2007,15 @@ class Emitter:
             if field == "clock":
                 self.need("time")
                 return call(attr(name("time"), "process_time"))
-            if field in ("getenv", "remove", "rename"):
+            if field == "getenv":   # None when unset, as Lua's nil
                 self.need("os")
                 return call(attr(name("os"), field), *A_)
+            if field in ("tmpname", "remove", "rename", "execute"):
+                # tmpname creates the file; remove/rename give (true) or (nil, message, errno)
+                # instead of raising; execute gives the shell's status
+                return call(self.compat(field), *A_)
+            if field == "difftime":
+                return binop(A_[0], "-", A_[1]) if len(A_) > 1 else A_[0]
             if field == "exit":
                 self.need("sys")
                 return call(attr(name("sys"), "exit"), *A_)
@@ -1994,6 +2030,14 @@ class Emitter:
             if field == "flush":
                 self.need("sys")
                 return call(attr(attr(name("sys"), "stdout"), "flush"))
+            if field in ("open", "lines", "read"):
+                # open: (file, nil, nil) or (nil, message, errno) -- a compat.LuaFile with Lua's
+                # methods (f:write(...) is f.write(...)); lines: an iterator over the lines
+                return call(self.compat(field), *A_)
+            if field == "type":
+                return call(self.compat("io_type"), *A_)
+            if field == "close" and len(A_) == 1:
+                return call(attr(A_[0], "close"))
         raise Unsupported(f"{lib}.{field} has no translation yet")
 
     def string_call(self, field, args, e, receiver=None):
@@ -2004,6 +2048,8 @@ class Emitter:
             return self.format_call(all_args)
         if field == "rep" and len(A_) == 2:
             return binop(A_[0], "*", A_[1])
+        if field == "rep":   # with a separator between the copies
+            return call(self.compat("rep"), *A_)
         if field == "len":
             return call("len", A_[0])
         if field in ("upper", "lower"):
@@ -2023,8 +2069,11 @@ class Emitter:
         if field == "byte":
             if len(A_) == 1:
                 return call("ord", subscript(A_[0], cst.Integer("0")))
-            if len(A_) == 2:
+            if len(A_) == 2 and isinstance(all_args[1], A.Number) and all_args[1].value >= 1:
                 return call("ord", subscript(A_[0], minus_one(A_[1])))
+            if len(A_) == 2:   # from the end, or past it (no code: nil)
+                return subscript(call(self.compat("byte"), *A_), cst.Integer("0"))
+            return call(self.compat("byte"), *A_)   # a range: as many codes as it covers
         if field == "char":
             if len(A_) == 1:
                 return call("chr", A_[0])
@@ -2161,8 +2210,15 @@ class Emitter:
             raise Unsupported("setmetatable on an existing table inside an expression")
         if fname in ("setmetatable", "getmetatable"):
             return self.metatable_call(fname, e)
-        if fname in ("rawget", "rawset", "setfenv", "getfenv",
-                     "loadstring", "load", "dofile", "loadfile", "module", "newproxy"):
+        raw = self.raw_access(fname, args)
+        if raw is not None:
+            return raw
+        if fname in ("loadstring", "load", "loadfile", "dofile") and args:
+            # the Lua source is translated when the script runs (compat, with the translator)
+            return call(self.compat(fname), *self.args(args))
+        if fname == "include" and len(args) == 1:   # torch's include: dofile beside this file
+            return call(self.compat("dofile"), self.beside_this_file(self.ex(args[0])))
+        if fname in ("setfenv", "getfenv", "module", "newproxy"):
             raise Unsupported(f"{fname} (metatables and dynamic code have no faithful Python spelling here)")
         if fname == "collectgarbage":
             self.need("gc")
@@ -2172,6 +2228,34 @@ class Emitter:
         if fname in ("ipairs", "pairs"):
             return call(self.compat("pairs"), *self.args(args))
         return None
+
+    def raw_access(self, fname, args):
+        """``rawget``/``rawset``/``rawequal``/``rawlen``: plain indexing, ``is`` and ``len`` on a
+        table the analysis knows to be a plain list or dict; else compat's (which defer to a
+        table object's own raw access)."""
+        if fname not in ("rawget", "rawset", "rawequal", "rawlen") or not args:
+            return None
+        t = first(args[0].ty)
+        if isinstance(args[0], A.Name) and args[0].name == "_G" and args[0].sym.kind == "global" \
+                and fname == "rawget" and len(args) == 2:   # Lua's globals: this module's
+            return call(attr(call("globals"), "get"), self.ex(args[1]))
+        if fname == "rawequal" and len(args) == 2:
+            kinds = {x.kind if x is not None else None for x in (t, first(args[1].ty))}
+            if kinds <= {"list", "dict", "table"}:
+                return cst.Comparison(self.ex(args[0]), [cst.ComparisonTarget(cst.Is(), self.ex(args[1]))])
+        if fname == "rawlen" and len(args) == 1 and (is_list(t) or is_str(t)):
+            return call("len", self.ex(args[0]))
+        if fname == "rawget" and len(args) == 2 and is_dict(t):
+            return call(attr(self.ex(args[0]), "get"), self.dict_key(args[1]))
+        if fname == "rawget" and len(args) == 2 and is_list(t):
+            return call(self.compat("index"), self.ex(args[0]), self.ex(args[1]))
+        return call(self.compat(fname), *self.args(args))
+
+    def beside_this_file(self, path):
+        """``path`` relative to this script's folder (torch's include, paths.dofile)."""
+        self.need("os")
+        return call(attr(attr(name("os"), "path"), "join"),
+                    call(attr(attr(name("os"), "path"), "dirname"), name("__file__")), path)
 
     def method_call(self, e):
         ot = first(e.obj.ty)

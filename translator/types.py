@@ -34,6 +34,7 @@ class Ty:
 
 INT, NUM, STR, BOOL, NIL = Ty("int"), Ty("num"), Ty("str"), Ty("bool"), Ty("nil")
 TENSOR = Ty("tensor")
+LUA_FILE = Ty("obj", cls="io.file")   # io.open's file (compat.LuaFile)
 NUMERIC = ("int", "num")
 
 
@@ -751,6 +752,14 @@ class Inference:
             return None
         if name in ("pcall",):
             return None
+        if name in ("loadstring", "load", "loadfile"):   # a function, or nil + message
+            return Ty("tuple", items=[None, _nilable(STR)], cls="open")
+        if name == "assert" and args:   # its first value (compat.lua_assert gives that alone)
+            return first(args[0])
+        if name == "rawequal":
+            return BOOL
+        if name == "rawlen":
+            return INT
         if name == "unpack" and args and is_list(first(args[0])) and first(args[0]).items:
             return Ty("tuple", items=first(args[0]).items)
         if name == "setmetatable":
@@ -836,8 +845,8 @@ class Inference:
                 return STR if name != "gsub" else Ty("tuple", items=[STR, INT])
             if name == "len":
                 return INT
-            if name == "byte":
-                return INT
+            if name == "byte":   # with a range: as many codes as it covers
+                return INT if len(e.args) <= 2 else Ty("tuple", items=[_nilable(INT)], cls="open")
             if name == "find":
                 return Ty("tuple", items=[_nilable(INT), _nilable(INT)], cls="open")
             if name == "match":
@@ -863,12 +872,22 @@ class Inference:
                 return None
             return NIL
         if mod == "os":
-            if name in ("time", "clock"):
+            if name in ("time", "clock", "difftime"):
                 return NUM
             if name in ("getenv", "date"):
                 return _nilable(STR) if name == "getenv" else STR
+            if name == "tmpname":
+                return STR
+            if name == "execute":
+                return INT
+            if name in ("remove", "rename"):   # true, or nil + message + errno
+                return Ty("tuple", items=[_nilable(BOOL), _nilable(STR), _nilable(INT)], cls="open")
             return None
         if mod == "io":
+            if name == "open":   # a file, or nil + message + errno
+                return Ty("tuple", items=[_nilable(LUA_FILE), _nilable(STR), _nilable(INT)], cls="open")
+            if name == "type":
+                return _nilable(STR)
             return None
         if qual in L.PACKAGE_RESULTS:   # torch's paths, sys, xlua
             return {"str": STR, "num": NUM, "bool": BOOL,
@@ -894,6 +913,8 @@ class Inference:
     def method_call_on_string(self, e, m):
         if m in ("format", "rep", "sub", "upper", "lower", "reverse"):
             return STR
+        if m == "byte" and len(e.args) >= 2:   # with a range: as many codes as it covers
+            return Ty("tuple", items=[_nilable(INT)], cls="open")
         if m in ("len", "byte"):
             return INT
         if m == "gsub":

@@ -13,34 +13,60 @@ import sys
 
 __all__ = [
     "LuaError",
+    "LuaFile",
     "Table",
+    "Values",
     "array_part",
+    "byte",
     "char",
     "concat",
+    "date",
+    "dofile",
     "error",
+    "execute",
     "find",
     "format",
     "getmetatable",
     "gmatch",
     "gsub",
     "index",
+    "io_type",
     "iterate",
     "length",
     "lines",
+    "load",
+    "loadfile",
+    "loadstring",
+    "lua_assert",
     "lua_concat",
     "match",
-    "method",
     "math_random",
     "math_randomseed",
+    "maxn",
+    "method",
+    "modf",
     "next",
     "numeric_for",
+    "open",
     "pairs",
     "pcall",
     "print",
+    "rawequal",
+    "rawget",
+    "rawlen",
+    "rawset",
+    "read",
+    "remove",
+    "rename",
     "rep",
+    "require",
     "setmetatable",
     "sort",
+    "stderr",
+    "stdin",
+    "stdout",
     "sub",
+    "tmpname",
     "tonumber",
     "tostring",
     "truthy",
@@ -133,7 +159,7 @@ def type(x):
         return "boolean"
     if isinstance(x, (int, float)):
         return "number"
-    if isinstance(x, str):
+    if isinstance(x, (str, bytes)):   # bytes: a Lua string from the library (torch.serialize)
         return "string"
     if isinstance(x, (list, dict, tuple)):
         return "table"
@@ -756,11 +782,25 @@ def next(t, key=None):
     raise LuaError("invalid key to 'next'")
 
 
-def lines(path):
-    """``io.lines(path)``: the file's lines without their line ends."""
-    with open(path) as f:
-        for line in f:
-            yield line[:-1] if line.endswith("\n") else line
+def lines(path=None, *formats):
+    """``io.lines(path)``: the file's lines without their line ends (an iterator, also callable
+    as Lua's iterator function), the file closed at its end; standard input without a path.
+    A file that cannot be opened is an error, as in Lua."""
+    if path is None:
+        return stdin.lines(*formats)
+    f, message = open(path)[:2]
+    if f is None:
+        raise LuaError(message)
+
+    def step():
+        if f._raw is None:
+            return None
+        v = f.read(*formats)
+        if v is None:
+            f.close()
+        return v
+
+    return _LuaIterator(step)
 
 
 def method(obj, f):
@@ -1060,3 +1100,506 @@ def lua_concat(a, b):
         culprit = b if text(a) else a
         raise LuaError(f"attempt to concatenate a {type(culprit)} value")
     return _first_value(_call_metamethod(handler, a, b))
+
+
+# === Lua's standard library: os, io, raw table access, dynamic code ============================
+# Functions whose Lua results (nil + message instead of an exception, several values, file
+# objects with Lua's methods) have no plain Python spelling. Those that give a varying number
+# of values return ``Values`` (the translator reads ``[0]`` where Lua keeps one value, and
+# ``[:n]`` for n targets).
+class Values(tuple):
+    """Lua's multiple values: as many as the function gave (``print(*v)`` prints those), and nil
+    for any missing one (``v[2]`` beyond the end is None; ``v[:3]`` is padded to three)."""
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return tuple.__getitem__(self, key) if -len(self) <= key < len(self) else None
+        got = tuple.__getitem__(self, key)
+        if isinstance(key, slice) and key.step is None and (key.start or 0) >= 0 and \
+                key.stop is not None and key.stop > len(self):
+            got += (None,) * (key.stop - max(len(self), key.start or 0))
+        return got
+
+
+def _failure(path, exc):
+    """Lua's (nil, "path: message", errno) for a failed file operation."""
+    message = exc.strerror or str(exc)
+    return Values((None, f"{path}: {message}" if path is not None else message, exc.errno or 0))
+
+
+def tmpname():
+    """``os.tmpname()``: the name of a new, empty temporary file (created, as Lua's mkstemp does)."""
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="lua_")
+    import os
+
+    os.close(fd)
+    return path
+
+
+def remove(path):
+    """``os.remove(path)``: (True,), or (None, message, errno) without raising.
+    Like C's remove(), it also removes an empty directory."""
+    import os
+
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.rmdir(path)
+        else:
+            os.remove(path)
+    except OSError as exc:
+        return _failure(path, exc)
+    return Values((True,))
+
+
+def rename(old, new):
+    """``os.rename(old, new)``: (True,), or (None, message, errno) without raising."""
+    import os
+
+    try:
+        os.rename(old, new)
+    except OSError as exc:
+        return _failure(old, exc)
+    return Values((True,))
+
+
+def execute(command=None):
+    """``os.execute(command)``: the shell's raw wait status, as LuaJIT (Lua 5.1) returns it
+    (``os.execute()`` alone: nonzero when a shell is there). Python's buffered output is
+    flushed first, so the command's output comes after what the script printed before it."""
+    import os
+
+    if command is None:
+        return 1
+    sys.stdout.flush()
+    return os.system(command)
+
+
+def date(fmt="%c", t=None):
+    """``os.date(format, time)``: strftime text, or with ``*t`` a table (dict) of the fields;
+    a leading ``!`` means UTC."""
+    import time as _time
+
+    t = _time.time() if t is None else t
+    utc = fmt.startswith("!")
+    if utc:
+        fmt = fmt[1:]
+    tm = _time.gmtime(t) if utc else _time.localtime(t)
+    if fmt.startswith("*t"):
+        return {"year": tm.tm_year, "month": tm.tm_mon, "day": tm.tm_mday, "hour": tm.tm_hour,
+                "min": tm.tm_min, "sec": tm.tm_sec, "wday": (tm.tm_wday + 1) % 7 + 1,
+                "yday": tm.tm_yday, "isdst": tm.tm_isdst > 0}
+    return _time.strftime(fmt, tm)
+
+
+def modf(x):
+    """``math.modf(x)``: (integral part, fractional part), both floats as in Lua."""
+    f, i = math.modf(x)
+    return float(i), (0.0 if math.isinf(x) else f)
+
+
+def lua_assert(v=None, message=None, *rest):
+    """``assert(v, message)``: ``v`` when it is true; else an error with ``message`` (any value)
+    or "assertion failed!"."""
+    if v is None or v is False:
+        raise LuaError("assertion failed!" if message is None else message)
+    return v
+
+
+class LuaFile:
+    """A Lua file object (``io.open``'s result): ``f.write(...)`` (numbers as Lua prints them;
+    gives the file back), ``f.read(formats...)``, ``f.lines()``, ``f.seek()``, ``f.flush()``,
+    ``f.close()``. Text is UTF-8 (undecodable bytes kept), with no newline translation."""
+
+    def __init__(self, raw, name=None):
+        self._raw = raw          # a binary Python file, or None once closed
+        self.name = name
+
+    def _file(self):
+        if self._raw is None:
+            raise LuaError("attempt to use a closed file")
+        return self._raw
+
+    @staticmethod
+    def _text(data):
+        return data.decode("utf-8", "surrogateescape")
+
+    def write(self, *values):
+        f = self._file()
+        for i, v in enumerate(values, 1):
+            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                raise LuaError(f"bad argument #{i} to 'write' (string expected, got {type(v)})")
+            text = v if isinstance(v, str) else number_to_string(v)
+            f.write(text.encode("utf-8", "surrogateescape"))
+        return self
+
+    def _read_line(self, keep_end):
+        line = self._file().readline()
+        if not line:
+            return None
+        if not keep_end and line.endswith(b"\n"):
+            line = line[:-1]
+        return self._text(line)
+
+    def _read_number(self):
+        f = self._file()
+        while True:   # skip white space, as fscanf's %lf does
+            c = f.peek(1)[:1]
+            if not c or not c.isspace():
+                break
+            f.read(1)
+        chars = b""
+        while len(chars) < 200:
+            c = f.peek(1)[:1]
+            if not c or c not in b"0123456789+-.eExXabcdefABCDEFpPinftyINFTY":
+                break
+            chars += f.read(1)
+        return tonumber(chars.decode("ascii"))
+
+    def _read_one(self, fmt):
+        if isinstance(fmt, (int, float)) and not isinstance(fmt, bool):
+            f = self._file()
+            n = int(fmt)
+            if n == 0:   # read(0): "" unless at the end of the file
+                return "" if f.peek(1)[:1] else None
+            data = f.read(n)
+            return self._text(data) if data else None
+        kind = str(fmt).lstrip("*")[:1]
+        if kind == "a":
+            return self._text(self._file().read())
+        if kind == "l":
+            return self._read_line(keep_end=False)
+        if kind == "L":
+            return self._read_line(keep_end=True)
+        if kind == "n":
+            return self._read_number()
+        raise LuaError("bad argument #1 to 'read' (invalid format)")
+
+    def read(self, *formats):
+        """One value per format ('*a', '*l', '*L', '*n', a count; '*l' when none): a tuple of
+        them when there are several; nil for a format that finds the end of the file."""
+        if not formats:
+            return self._read_one("*l")
+        values = []
+        for fmt in formats:
+            v = self._read_one(fmt)
+            values.append(v)
+            if v is None:
+                break
+        values += [None] * (len(formats) - len(values))
+        return values[0] if len(values) == 1 else tuple(values)
+
+    def lines(self, *formats):
+        """``f:lines()``: the remaining lines (an iterator, also callable as Lua's iterator)."""
+        return _LuaIterator(lambda: self.read(*formats) if self._raw is not None else None)
+
+    def seek(self, whence="cur", offset=0):
+        """``f:seek(whence, offset)``: the new position from the start of the file."""
+        wheres = {"set": 0, "cur": 1, "end": 2}
+        if whence not in wheres:
+            raise LuaError(f"bad argument #1 to 'seek' (invalid option '{whence}')")
+        try:
+            return self._file().seek(int(offset), wheres[whence])
+        except OSError as exc:
+            return _failure(None, exc)[:2]
+
+    def flush(self):
+        self._file().flush()
+        return self
+
+    def setvbuf(self, mode, size=None):
+        return True
+
+    def close(self):
+        self._file().close()
+        self._raw = None
+        return True
+
+    def __iter__(self):
+        return iter(self.lines())
+
+    def __str__(self):
+        return "file (closed)" if self._raw is None else f"file (0x{id(self):08x})"
+
+
+class _LuaIterator:
+    """An iterator that is also Lua's iterator function (called until it gives nil)."""
+
+    def __init__(self, step):
+        self._step = step
+
+    def __call__(self, *_ignored):
+        return self._step()
+
+    def __iter__(self):
+        while True:
+            v = self._step()
+            if v is None:
+                return
+            yield v
+
+
+class _StandardStream(LuaFile):
+    """``io.stdout``/``io.stderr``/``io.stdin``: the current ``sys`` stream, looked up at each use
+    (so a redirected ``sys.stdout`` is written to)."""
+
+    def __init__(self, attr):
+        super().__init__(None, attr)
+
+    def _file(self):
+        return getattr(sys, self.name).buffer
+
+    def write(self, *values):
+        stream = getattr(sys, self.name)
+        for i, v in enumerate(values, 1):
+            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                raise LuaError(f"bad argument #{i} to 'write' (string expected, got {type(v)})")
+            stream.write(v if isinstance(v, str) else number_to_string(v))
+        return self
+
+    def flush(self):
+        getattr(sys, self.name).flush()
+        return self
+
+    def close(self):
+        return Values((None, "cannot close standard file", 0))
+
+    def __str__(self):
+        return f"file (0x{id(self):08x})"
+
+
+stdin = _StandardStream("stdin")
+stdout = _StandardStream("stdout")
+stderr = _StandardStream("stderr")
+
+_MODES = {"r": "rb", "w": "wb", "a": "ab", "r+": "r+b", "w+": "w+b", "a+": "a+b"}
+
+
+def open(path, mode="r"):   # noqa: A001 - Lua's io.open, called as compat.open
+    """``io.open(path, mode)``: (LuaFile,), or (None, "path: message", errno) without
+    raising when the file cannot be opened."""
+    import builtins
+
+    key = mode.replace("b", "")
+    if key not in _MODES:
+        raise LuaError(f"bad argument #2 to 'open' (invalid mode '{mode}')")
+    try:
+        raw = builtins.open(path, _MODES[key])
+    except OSError as exc:
+        return _failure(path, exc)
+    return Values((LuaFile(raw, path),))
+
+
+def read(*formats):
+    """``io.read(formats...)``: from standard input."""
+    sys.stdout.flush()
+    return stdin.read(*formats)
+
+
+def io_type(x):
+    """``io.type(x)``: "file", "closed file", or nil for anything else."""
+    if isinstance(x, LuaFile):
+        return "closed file" if x._raw is None and not isinstance(x, _StandardStream) else "file"
+    return None
+
+
+# --- raw table access: plain lists and dicts, or an object's own raw access ------------------
+def rawget(t, k):
+    """``rawget(t, k)``: ``t[k]`` without metamethods (a table class's own ``rawget`` if it has one)."""
+    own = getattr(t, "rawget", None)   # compat.Table (a dict with a metatable) has its own
+    if own is not None:
+        return own(k)
+    if isinstance(t, (list, dict)):
+        return index(t, k)
+    raise LuaError(f"bad argument #1 to 'rawget' (table expected, got {type(t)})")
+
+
+def rawset(t, k, v):
+    """``rawset(t, k, v)``: store without metamethods; gives ``t`` back."""
+    own = getattr(t, "rawset", None)
+    if own is not None:
+        own(k, v)
+        return t
+    if isinstance(t, list):
+        setindex(t, k, v)
+    elif isinstance(t, dict):
+        if v is None:
+            t.pop(k, None)
+        else:
+            t[k] = v
+    else:
+        raise LuaError(f"bad argument #1 to 'rawset' (table expected, got {type(t)})")
+    return t
+
+
+def rawequal(a, b):
+    """``rawequal(a, b)``: equal without ``__eq``: the same table, or equal plain values."""
+    if isinstance(a, (bool, int, float, str)) or a is None:
+        return _builtin_type(a) is _builtin_type(b) and a == b or \
+            isinstance(a, (int, float)) and isinstance(b, (int, float)) and \
+            not isinstance(b, bool) and not isinstance(a, bool) and a == b
+    return a is b
+
+
+def rawlen(t):
+    """``rawlen(t)``: the length without ``__len``."""
+    own = getattr(t, "rawlen", None)
+    if own is not None:
+        return own()
+    return length(t)
+
+
+def maxn(t):
+    """``table.maxn(t)``: the largest positive number key (0 when there is none)."""
+    if isinstance(t, list):
+        return max((i for i, v in enumerate(t, 1) if v is not None), default=0)
+    return max((k for k in t if isinstance(k, (int, float)) and not isinstance(k, bool) and k > 0),
+               default=0)
+
+
+def byte(s, i=1, j=None):
+    """``string.byte(s, i, j)``: the codes of characters i..j (1-based, negative from the end):
+    ``Values`` (none when the range is empty)."""
+    n = len(s)
+    i = _start_index(int(i), n)
+    j = i if j is None else int(j)
+    if j < 0:
+        j = n + j + 1
+    j = min(j, n)
+    return Values(ord(c) for c in s[i - 1:j]) if i <= j else Values()
+
+
+# --- dynamic code: loadstring, dofile, require at run time -----------------------------------
+# A Lua chunk is a vararg function; its translation is one: the source is translated wrapped in
+# `local function lua_chunk(...) ... end` (on the chunk's first line, so line numbers hold), and
+# that function runs with the calling module's globals (Lua chunks share one global table).
+def _chunk_name(source):
+    first, _, rest = source.partition("\n")
+    return f'[string "{first}..."]' if rest else f'[string "{first}"]'
+
+
+def _caller_globals(depth=2):
+    return sys._getframe(depth).f_globals
+
+
+def _compile_chunk(source, chunkname, env):
+    """The translated chunk as a Python function over ``env``, or (None, message)."""
+    import ast
+    import types as pytypes
+
+    from translator import LuaSyntaxError, translate
+
+    if source.startswith("#"):   # a first line '#!...' is not Lua
+        source = "--" + source
+    try:
+        translation = translate("local function lua_chunk(...) " + source + "\nend", chunkname)
+    except LuaSyntaxError as exc:
+        return None, f"{chunkname}:{exc.line}: unexpected symbol near {exc.text!r}"
+    if translation.todos:
+        line, reason = translation.todos[0]
+        raise LuaError(f"{chunkname}:{line}: cannot run this chunk translated: {reason}")
+    namespace = {"__name__": "lua_chunk", "__file__": chunkname}
+    exec(compile(translation.code, chunkname, "exec"), namespace)  # noqa: S102 - loadstring runs code
+    tree = ast.parse(translation.code)
+    fname = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)][0]
+    declared = {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
+    for k, v in namespace.items():   # what the chunk imported (compat, math, torch ...)
+        if k not in (fname, "__name__", "__file__", "__builtins__"):
+            env.setdefault(k, v)
+    for k in declared:   # a Lua global never set reads nil
+        env.setdefault(k, None)
+    f = namespace[fname]
+    return pytypes.FunctionType(f.__code__, env, "lua_chunk", f.__defaults__, f.__closure__), None
+
+
+def loadstring(source, chunkname=None):
+    """``loadstring(source)``/``load(source)``: (the chunk as a function,) sharing the calling
+    module's globals, or (None, message) for a syntax error, as Lua returns."""
+    if callable(source):   # load(reader): the pieces it gives until "" or nil
+        pieces = []
+        while True:
+            piece = source()
+            if piece is None or piece == "":
+                break
+            pieces.append(piece)
+        source = "".join(pieces)
+    if chunkname is None:
+        chunkname = _chunk_name(source)
+    elif chunkname.startswith(("=", "@")):
+        chunkname = chunkname[1:]
+    else:
+        chunkname = _chunk_name(chunkname)
+    f, message = _compile_chunk(source, chunkname, _caller_globals())
+    return Values((f,)) if f is not None else Values((None, message))
+
+
+load = loadstring
+
+
+def loadfile(path):
+    """``loadfile(path)``: (the file's chunk as a function,), or (None, message)."""
+    try:
+        with _open_text(path) as fh:
+            source = fh.read()
+    except OSError:
+        return Values((None, f"cannot open {path}"))
+    f, message = _compile_chunk(source, path, _caller_globals())
+    return Values((f,)) if f is not None else Values((None, message))
+
+
+def dofile(path):
+    """``dofile(path)``: run the Lua file (translated now) with the calling module's globals and
+    give what it returns; an error in it is raised."""
+    try:
+        with _open_text(path) as fh:
+            source = fh.read()
+    except OSError:
+        raise LuaError(f"cannot open {path}") from None
+    f, message = _compile_chunk(source, path, _caller_globals())
+    if f is None:
+        raise LuaError(message)
+    return f()
+
+
+_required = {}
+
+
+def require(name):
+    """``require(name)`` at run time (``pcall(require, name)``, a computed name): a luatorch
+    package, or a Lua file found as Lua's ``./?.lua;./?/init.lua`` (translated and run once)."""
+    import importlib
+    import os
+
+    if name in _required:
+        return _required[name]
+    root = name.split(".")[0]
+    if root in ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua", "image", "sys"):
+        try:
+            module = importlib.import_module(f"luatorch.{root}")
+        except ImportError:
+            module = None
+        if module is not None:
+            _required[name] = module
+            return module
+    relative = name.replace(".", "/")
+    tried = [f"\n\tno field package.preload['{name}']"]
+    for pattern in ("./?.lua", "./?/init.lua"):
+        candidate = pattern.replace("?", relative)
+        if os.path.isfile(candidate):
+            with _open_text(candidate) as fh:
+                source = fh.read()
+            f, message = _compile_chunk(source, candidate, _caller_globals())
+            if f is None:
+                raise LuaError(f"error loading module '{name}' from file '{candidate}':\n\t{message}")
+            value = f(name)
+            _required[name] = True if value is None else value
+            return _required[name]
+        tried.append(f"\n\tno file '{candidate}'")
+    raise LuaError(f"module '{name}' not found:" + "".join(tried))
+
+
+def _open_text(path):
+    import builtins
+
+    return builtins.open(path, encoding="utf-8", errors="surrogateescape")

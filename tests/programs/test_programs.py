@@ -188,8 +188,8 @@ def xfail(reason):
 PROGRAMS = [
     ("blitz", "blitz.lua", [], facts_blitz, True, []),
     ("char_lstm", "char_lstm.lua", [], facts_char_lstm, True,
-     [xfail("translator: os.tmpname untranslated (TODO); past it, "
-            "`local p1 = clones.rnn[1]:parameters()` binds the whole (params, grads) tuple")]),
+     [xfail("translator: `local p1 = clones.rnn[1]:parameters()` binds the whole "
+            "(params, grads) tuple")]),
     ("mlp_optim", "mlp_optim.lua", [], facts_mlp_optim, True, []),
     ("mlp_optim_float", "mlp_optim.lua", ["-type", "float"], facts_mlp_float, True, []),
     ("custom_module", "custom_module.lua", [], facts_custom_module, True, []),
@@ -197,10 +197,8 @@ PROGRAMS = [
     ("unit_tests", "unit_tests.lua", [], facts_unit_tests, False,
      []),
     ("data_loading", "data_loading.lua", [], facts_data_loading, True,
-     [xfail("translator: os.tmpname, io.open and string.rep untranslated (TODO); "
-            "paths is luatorch.paths")]),
-    ("types_and_checkpoints", "types_and_checkpoints.lua", [], facts_types, True,
-     [xfail("translator: os.tmpname untranslated, so the checkpoint path is undefined")]),
+     [xfail("translator: paths.files iteration untranslated")]),
+    ("types_and_checkpoints", "types_and_checkpoints.lua", [], facts_types, True, []),
     ("dcgan", "dcgan.lua", [], facts_dcgan, True, []),
     ("siamese_text", "siamese_text.lua", [], facts_siamese_text, True, []),
     ("linear_regression", "linear_regression.lua", [], facts_linear_regression, True, []),
@@ -326,8 +324,7 @@ TRANSLATION_SNIPPETS = [
      ("local name = os.tmpname()\nlocal f = io.open(name, 'w')\nf:write('one\\ntwo\\n')\n"
       "f:close()\nfor line in io.lines(name) do print(line) end\nos.remove(name)\n"
       "print(('ab'):rep(3))"),
-     "one\ntwo\nababab", translator_bug("os.tmpname, io.open and string.rep untranslated "
-                                        "(TODO), so `f` is undefined")),
+     "one\ntwo\nababab", []),  # fixed: compat.tmpname/open (a LuaFile)/lines, str * n
     ("node_annotations",
      ("require 'nngraph'\nlocal n = nn.Identity()():annotate{name = 'x'}\n"
       "print(n.data.annotations.name)"),

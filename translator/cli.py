@@ -45,16 +45,52 @@ def _report_todos(translation, path, err):
         print(f"{path}:{line}: TODO(translate): {reason}", file=err)
 
 
-def _local_requires(lua_path):
-    """Local modules a script requires (``require 'models.lstm'`` -> models/lstm.lua)."""
-    text = Path(lua_path).read_text(encoding="utf-8", errors="replace")
+_REQUIRE = re.compile(r"""\brequire\s*\(?\s*['"]([\w./]+)['"]""")
+_DOFILE = re.compile(r"""\b(dofile|include|paths\.dofile)\s*\(?\s*['"]([\w./-]+)['"]""")
+
+
+def _local_requires(lua_path, root):
+    """Local Lua files a file uses, each as (file, its path under ``root``, translate it?):
+    modules it requires (``require 'models.lstm'`` -> models/lstm.lua or models/lstm/init.lua
+    under ``root``; th's ``require './x'`` beside the file), and files it runs with ``dofile``
+    or torch's ``include`` (run as Lua when the translation runs: copied, not translated)."""
+    lua_path, root = Path(lua_path), Path(root)
+    text = lua_path.read_text(encoding="utf-8", errors="replace")
     found = []
-    for m in re.finditer(r"""\brequire\s*\(?\s*['"]([\w.]+)['"]""", text):
-        rel = Path(*m.group(1).split(".")).with_suffix(".lua")
-        candidate = Path(lua_path).parent / rel
-        if candidate.exists():
-            found.append((candidate, rel))
+    for m in _REQUIRE.finditer(text):
+        name = m.group(1)
+        if name.startswith("./"):
+            stem = lua_path.parent / name[2:].removesuffix(".lua")
+        else:
+            stem = root / Path(*name.split("."))
+        for candidate in (stem.with_suffix(".lua"), stem / "init.lua"):
+            if candidate.is_file() and candidate.resolve().is_relative_to(root.resolve()):
+                found.append((candidate, candidate.relative_to(root), True))
+                break
+    for m in _DOFILE.finditer(text):
+        base = root if m.group(1) == "dofile" else lua_path.parent
+        candidate = base / m.group(2)
+        if candidate.is_file() and candidate.resolve().is_relative_to(root.resolve()):
+            found.append((candidate, candidate.relative_to(root), False))
     return found
+
+
+def _copy_run_files(lua_path, root, out_base):
+    """Copy the Lua files that ``lua_path`` runs with dofile/include next to the translation
+    (the translation runs them as Lua, translated when it runs)."""
+    for dep, rel, translated in _local_requires(lua_path, root):
+        target = Path(out_base) / rel
+        if not translated and target.resolve() != dep.resolve():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(dep, target)
+
+
+def _python_path(out_base, rel):
+    """Where the translation of the Lua module at ``rel`` goes (a package's init.lua is its
+    ``__init__.py``)."""
+    if rel.name == "init.lua":
+        return out_base / rel.parent / "__init__.py"
+    return out_base / rel.with_suffix(".py")
 
 
 def _translate_file(src, out, args, err, written):
@@ -161,7 +197,8 @@ def main(argv=None):
     if src.is_dir():
         out_dir = Path(args.output) if args.output else src
         for f in sorted(src.rglob("*.lua")):
-            jobs.append((f, out_dir / f.relative_to(src).with_suffix(".py")))
+            jobs.append((f, _python_path(out_dir, f.relative_to(src))))
+            _copy_run_files(f, src, out_dir)
     else:
         out = Path(args.output) if args.output else None
         if args.check and out is None:
@@ -169,9 +206,15 @@ def main(argv=None):
             out = Path(tmp) / (src.stem + ".py")
         jobs.append((src, out))
         base = out.parent if out is not None else None
-        if base is not None:
-            for dep, rel in _local_requires(src):
-                jobs.append((dep, base / rel.with_suffix(".py")))
+        if base is not None:   # the modules it requires, and theirs, beside the translation
+            pending = [src]
+            while pending:
+                lua_file = pending.pop()
+                _copy_run_files(lua_file, src.parent, base)
+                for dep, rel, translated in _local_requires(lua_file, src.parent):
+                    if translated and all(str(dep) != str(j[0]) for j in jobs):
+                        jobs.append((dep, _python_path(base, rel)))
+                        pending.append(dep)
     done = set()
     for lua_path, py_path in jobs:
         if str(lua_path) in done:

@@ -2125,6 +2125,9 @@ class Emitter:
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
                 and f.obj.name in ("math", "string", "table", "os", "io") and isinstance(f.key, A.String):
             return self.lualib_call(f.obj.name, f.key.value, e)
+        if self._lualib_field(e) == ("paths", "dofile") and len(e.args) == 1:
+            # torch's paths.dofile: dofile of a path relative to this script's folder
+            return call(self.compat("dofile"), self.beside_this_file(self.ex(e.args[0])))
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
                 and f.obj.name == "sys" and isinstance(f.key, A.String) \
                 and f.key.value == "clock" and not e.args:   # torch's sys.clock(): wall-clock seconds
@@ -2220,9 +2223,12 @@ class Emitter:
             return call(self.compat("dofile"), self.beside_this_file(self.ex(args[0])))
         if fname in ("setfenv", "getfenv", "module", "newproxy"):
             raise Unsupported(f"{fname} (metatables and dynamic code have no faithful Python spelling here)")
-        if fname == "collectgarbage":
+        if fname == "collectgarbage" and (not args or isinstance(args[0], A.String) and
+                                          args[0].value == "collect"):
             self.need("gc")
             return call(attr(name("gc"), "collect"))
+        if fname == "collectgarbage":   # "count" (kilobytes in use) and the other options
+            return call(self.compat("collectgarbage"), *self.args(args))
         if fname == "next":
             raise Unsupported("next()")
         if fname in ("ipairs", "pairs"):

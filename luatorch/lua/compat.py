@@ -19,6 +19,7 @@ __all__ = [
     "array_part",
     "byte",
     "char",
+    "collectgarbage",
     "concat",
     "date",
     "dofile",
@@ -1404,6 +1405,28 @@ def io_type(x):
     return None
 
 
+def collectgarbage(option="collect", arg=None):
+    """``collectgarbage(option)``: "count" is the memory in use in kilobytes (this process's
+    resident size: Python has no separate heap count); "collect"/"step" collect (0)."""
+    import gc
+
+    if option == "count":
+        try:
+            with _open_text("/proc/self/statm") as fh:
+                pages = int(fh.read().split()[1])
+            import os
+
+            return pages * os.sysconf("SC_PAGE_SIZE") / 1024
+        except (OSError, ValueError, IndexError):
+            import resource
+
+            return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    if option in ("collect", "step"):
+        gc.collect()
+        return 0
+    return 0
+
+
 # --- raw table access: plain lists and dicts, or an object's own raw access ------------------
 def rawget(t, k):
     """``rawget(t, k)``: ``t[k]`` without metamethods (a table class's own ``rawget`` if it has one)."""
@@ -1473,14 +1496,21 @@ def byte(s, i=1, j=None):
 # --- dynamic code: loadstring, dofile, require at run time -----------------------------------
 # A Lua chunk is a vararg function; its translation is one: the source is translated wrapped in
 # `local function lua_chunk(...) ... end` (on the chunk's first line, so line numbers hold), and
-# that function runs with the calling module's globals (Lua chunks share one global table).
+# that function runs with the script's globals (Lua chunks share one global table): those of
+# the module that calls when it is the script, else those of __main__ (a translated module
+# that runs a chunk sets the script's globals, as Lua's one global table would).
 def _chunk_name(source):
     first, _, rest = source.partition("\n")
     return f'[string "{first}..."]' if rest else f'[string "{first}"]'
 
 
 def _caller_globals(depth=2):
-    return sys._getframe(depth).f_globals
+    """The globals Lua code run from the caller's frame shares: the script's."""
+    caller = sys._getframe(depth).f_globals
+    main = sys.modules.get("__main__")
+    if caller.get("__name__") == "__main__" or main is None:
+        return caller
+    return vars(main)
 
 
 def _compile_chunk(source, chunkname, env):

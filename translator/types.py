@@ -751,7 +751,14 @@ class Inference:
         if name == "require":
             return None
         if name in ("pcall",):
-            return None
+            # (true, results...) or (false, error value): compat.pcall gives compat.Values;
+            # exactly two values for a Lua function of this chunk giving at most one
+            ft = args[0] if args else None
+            if ft is not None and ft.kind == "func" and ft.func is not None and \
+                    getattr(ft.func, "nrets", 2) <= 1:
+                return Ty("tuple", items=[BOOL, None])
+            # else read as [0] for one value and [:n] (nil-padded) for n targets
+            return Ty("tuple", items=[BOOL, None, None, None], cls="open")
         if name in ("loadstring", "load", "loadfile"):   # a function, or nil + message
             return Ty("tuple", items=[None, _nilable(STR)], cls="open")
         if name == "assert" and args:   # its first value (compat.lua_assert gives that alone)

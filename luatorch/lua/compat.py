@@ -638,16 +638,17 @@ def arg(i):
 
 
 def pcall(f, *args):
-    """``pcall``: (True, results...) or (False, message)."""
+    """``pcall``: (True, results...) or (False, the error value) as ``Values``; an error raised
+    with ``error(value)`` keeps its value (a table stays that table)."""
     try:
         result = f(*args)
     except LuaError as e:
-        return False, e.value
+        return Values((False, e.value))
     except Exception as e:  # noqa: BLE001 - pcall catches every error, as Lua's does
-        return False, str(e)
+        return Values((False, str(e)))
     if isinstance(result, tuple):
-        return (True,) + result
-    return True, result
+        return Values((True,) + result)
+    return Values((True, result))
 
 
 def error(message=None, level=1, where=None):
@@ -1210,7 +1211,7 @@ def lua_assert(v=None, message=None, *rest):
 
 class LuaFile:
     """A Lua file object (``io.open``'s result): ``f.write(...)`` (numbers as Lua prints them;
-    gives the file back), ``f.read(formats...)``, ``f.lines()``, ``f.seek()``, ``f.flush()``,
+    true, as LuaJIT 2.1 gives), ``f.read(formats...)``, ``f.lines()``, ``f.seek()``, ``f.flush()``,
     ``f.close()``. Text is UTF-8 (undecodable bytes kept), with no newline translation."""
 
     def __init__(self, raw, name=None):
@@ -1233,7 +1234,7 @@ class LuaFile:
                 raise LuaError(f"bad argument #{i} to 'write' (string expected, got {type(v)})")
             text = v if isinstance(v, str) else number_to_string(v)
             f.write(text.encode("utf-8", "surrogateescape"))
-        return self
+        return True   # LuaJIT 2.1 (Lua 5.1): true, not the file
 
     def _read_line(self, keep_end):
         line = self._file().readline()
@@ -1357,7 +1358,7 @@ class _StandardStream(LuaFile):
             if isinstance(v, bool) or not isinstance(v, (str, int, float)):
                 raise LuaError(f"bad argument #{i} to 'write' (string expected, got {type(v)})")
             stream.write(v if isinstance(v, str) else number_to_string(v))
-        return self
+        return self   # th's io.stdout:write gives the stream back
 
     def flush(self):
         getattr(sys, self.name).flush()
@@ -1485,8 +1486,8 @@ def byte(s, i=1, j=None):
     """``string.byte(s, i, j)``: the codes of characters i..j (1-based, negative from the end):
     ``Values`` (none when the range is empty)."""
     n = len(s)
+    j = int(i) if j is None else int(j)   # j defaults to i as given (byte(s, 0) is nothing)
     i = _start_index(int(i), n)
-    j = i if j is None else int(j)
     if j < 0:
         j = n + j + 1
     j = min(j, n)

@@ -1363,6 +1363,10 @@ class Emitter:
             return self.require_stmt([], [c])
         if isinstance(c, A.Call) and isinstance(c.func, A.Name) and c.func.sym.kind == "global":
             fname = c.func.name
+            if fname == "assert" and len(c.args) == 1 and isinstance(c.args[0], (A.Call, A.MethodCall)) \
+                    and c.args[0].ty is not None and c.args[0].ty.kind == "tuple":
+                # assert(io.open(path)): the call's message (its second value) is the error's
+                return [self.simple(expr_stmt(self.builtin_call("assert", c)), s)]
             if fname == "assert" and c.args:
                 msg = self.ex(c.args[1]) if len(c.args) > 1 else None
                 return [self.simple(cst.Assert(test=self.cond(c.args[0]), msg=msg), s)]
@@ -2202,8 +2206,9 @@ class Emitter:
             return call(self.compat("pcall"), *self.args(args))
         if fname == "error":
             return call(self.compat("error"), *self.args(args))
-        if fname == "assert":
-            return call(self.compat("lua_assert"), *self.args(args))
+        if fname == "assert":   # LuaJIT puts the assert's position before a text message
+            return call(self.compat("lua_assert"), *self.args(args),
+                        where=string(f"{self.chunkname}:{e.line}"))
         if fname == "require":
             return self.require_value(e)
         if fname == "setmetatable" and len(args) == 2 and isinstance(args[1], A.Name) and \

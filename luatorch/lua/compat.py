@@ -644,6 +644,8 @@ def pcall(f, *args):
         result = f(*args)
     except LuaError as e:
         return Values((False, e.value))
+    except AssertionError as e:   # a translated assert(v, message)
+        return Values((False, str(e) if e.args else "assertion failed!"))
     except Exception as e:  # noqa: BLE001 - pcall catches every error, as Lua's does
         return Values((False, str(e)))
     if isinstance(result, tuple):
@@ -1201,11 +1203,12 @@ def modf(x):
     return float(i), (0.0 if math.isinf(x) else f)
 
 
-def lua_assert(v=None, message=None, *rest):
+def lua_assert(v=None, message=None, *rest, where=None):
     """``assert(v, message)``: ``v`` when it is true; else an error with ``message`` (any value)
-    or "assertion failed!"."""
+    or "assertion failed!" (a text prefixed with ``where``, the assert's "file:line", as
+    LuaJIT does)."""
     if v is None or v is False:
-        raise LuaError("assertion failed!" if message is None else message)
+        raise LuaError("assertion failed!" if message is None else message, where)
     return v
 
 

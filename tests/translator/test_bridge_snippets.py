@@ -1,0 +1,55 @@
+"""The bridge's snippets (tests/lua/NAME.lua with NAME.expected) translated: each translation runs
+from tests/lua with the arguments test_snippets.py gives th (``first second``) and must print the
+expected text (lines compared without trailing whitespace: th ends each printed value with a tab,
+Python's own print does not). A snippet still failing is a strict xfail naming what is missing."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from translator_helpers import normalise
+
+from translator.cli import main as translate_main
+
+LUA_DIR = Path(__file__).resolve().parents[1] / "lua"
+SNIPPETS = sorted(LUA_DIR.glob("*.lua"))
+
+
+def xfail(reason):
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+KNOWN_FAILURES = {
+    "errors_and_callbacks": xfail(
+        "an error raised by the library has no Lua position in its message ('file:8: ...'), "
+        "nor Lua's text for a missing method ('attempt to call method ...'); `err.code` on "
+        "pcall's error value (of unknown type) is an attribute read on a dict; "
+        "error('negative', 2) cannot name the caller's line; an empty `{}` given to optim as "
+        "its config becomes a list"),
+    "lua_call_conventions": xfail(
+        "nn.Sigmoid(true): a library constructor given a surplus argument raises TypeError "
+        "(Lua drops it)"),
+    "matrix_rows": xfail("a field stored on a tensor (t.foo = ...) is an attribute the "
+                         "library's tensor does not accept"),
+    "require_dependencies": xfail(
+        "imports are hoisted to the top, so `rawget(_G, 'nn')` before `require 'nngraph'` "
+        "already sees nn"),
+    "th_environment": xfail(
+        "torch's sys package is a TODO (only sys.clock()) and there is no luatorch.paths module "
+        "for `from luatorch import paths`"),
+}
+
+
+@pytest.mark.parametrize("script", [
+    pytest.param(p, id=p.stem, marks=[KNOWN_FAILURES[p.stem]] if p.stem in KNOWN_FAILURES else [])
+    for p in SNIPPETS])
+def test_translated_snippet_prints_the_expected_text(script, tmp_path, monkeypatch):
+    monkeypatch.chdir(LUA_DIR)   # as th runs it: the script named from its folder
+    python_file = tmp_path / (script.stem + ".py")
+    status = translate_main([script.name, "-o", str(python_file)])
+    assert status == 0, f"luatorch translate {script.name} exited {status}"
+    proc = subprocess.run([sys.executable, str(python_file), "first", "second"], cwd=LUA_DIR,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert normalise(proc.stdout) == normalise(script.with_suffix(".expected").read_text())

@@ -2022,6 +2022,8 @@ class Emitter:
                 return binop(A_[0], "-", A_[1]) if len(A_) > 1 else A_[0]
             if field == "exit":
                 self.need("sys")
+                if args and isinstance(args[0], A.Bool):   # os.exit(true): success
+                    return call(attr(name("sys"), "exit"), cst.Integer("0" if args[0].value else "1"))
                 return call(attr(name("sys"), "exit"), *A_)
             if field == "date":
                 return call(self.compat("date"), *A_)

@@ -754,6 +754,9 @@ class Inference:
             # (true, results...) or (false, error value): compat.pcall gives compat.Values;
             # exactly two values for a Lua function of this chunk giving at most one
             ft = args[0] if args else None
+            raised = self.error_values(e.args[0], args[1:]) if e.args else None
+            if raised is not None:   # the error value keeps its (table) type through pcall
+                return Ty("tuple", items=[BOOL, raised])
             if ft is not None and ft.kind == "func" and ft.func is not None and \
                     getattr(ft.func, "nrets", 2) <= 1:
                 return Ty("tuple", items=[BOOL, None])
@@ -777,6 +780,29 @@ class Inference:
                 return Ty("obj", cls="lua")   # an object of a Lua class (attributes, methods)
             return first(args[0]) if args else None
         return None
+
+    def error_values(self, f, arg_types):
+        """The type of what ``pcall(f, ...)`` gives second when it is sure to be an ``error()``
+        value (or nil): ``pcall(error, v)``, or a function literal that returns nothing and
+        calls nothing but ``error(v)``. None when anything else could raise or return."""
+        def is_error(c):
+            return isinstance(c, A.Call) and isinstance(c.func, A.Name) and c.func.name == "error" \
+                and c.func.sym is not None and c.func.sym.kind == "global"
+        if isinstance(f, A.Name) and f.name == "error" and f.sym is not None and \
+                f.sym.kind == "global":
+            return first(arg_types[0]) if arg_types else NIL
+        if not isinstance(f, A.Function) or getattr(f, "nrets", 1) != 0:
+            return None
+        out = NIL
+        for n in A.walk(f.body):
+            if isinstance(n, (A.Function, A.MethodCall)) or isinstance(n, A.Call) and not is_error(n):
+                return None
+            if isinstance(n, A.Call):
+                value = n.args[0].ty if n.args else NIL
+                out = join(out, first(value))
+                if out is None:
+                    return None
+        return out
 
     def callback_params(self, fexpr, types):
         """A function handed to the library (optim's feval): its parameters' types."""

@@ -1517,6 +1517,9 @@ def _caller_globals(depth=2):
     return vars(main)
 
 
+_translations = {}
+
+
 def _compile_chunk(source, chunkname, env):
     """The translated chunk as a Python function over ``env``, or (None, message)."""
     import ast
@@ -1526,10 +1529,13 @@ def _compile_chunk(source, chunkname, env):
 
     if source.startswith("#"):   # a first line '#!...' is not Lua
         source = "--" + source
-    try:
-        translation = translate("local function lua_chunk(...) " + source + "\nend", chunkname)
-    except LuaSyntaxError as exc:
-        return None, f"{chunkname}:{exc.line}: unexpected symbol near {exc.text!r}"
+    translation = _translations.get((source, chunkname))
+    if translation is None:   # a chunk loaded again (in a loop) is translated once
+        try:
+            translation = translate("local function lua_chunk(...) " + source + "\nend", chunkname)
+        except LuaSyntaxError as exc:
+            return None, f"{chunkname}:{exc.line}: unexpected symbol near {exc.text!r}"
+        _translations[(source, chunkname)] = translation
     if translation.todos:
         line, reason = translation.todos[0]
         raise LuaError(f"{chunkname}:{line}: cannot run this chunk translated: {reason}")
@@ -1544,7 +1550,15 @@ def _compile_chunk(source, chunkname, env):
     for k in declared:   # a Lua global never set reads nil
         env.setdefault(k, None)
     f = namespace[fname]
-    return pytypes.FunctionType(f.__code__, env, "lua_chunk", f.__defaults__, f.__closure__), None
+    body = pytypes.FunctionType(f.__code__, env, "lua_chunk", f.__defaults__, f.__closure__)
+
+    def chunk(*args):
+        result = body(*args)
+        if isinstance(result, tuple) and len(result) <= 1:   # `return ...` of one value, or none
+            return result[0] if result else None
+        return result
+
+    return chunk, None
 
 
 def loadstring(source, chunkname=None):

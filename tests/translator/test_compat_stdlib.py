@@ -161,6 +161,8 @@ def test_loadstring_returns_a_function_or_nil_and_message(lua):
     assert message == lua_values(lua, "return loadstring('x = = 1')")[1]
     ok, err = compat.pcall(compat.loadstring("local a = 1\nerror('boom')")[0])
     assert (ok, err) == lua_values(lua, "return pcall(loadstring(\"local a = 1\\nerror('boom')\"))")
+    echo = compat.loadstring("return ...")[0]
+    assert [echo(i) for i in range(3)] == [0, 1, 2] and echo(1, 2) == (1, 2) and echo() is None
     pieces = iter(["return ", "'joined'"])
     assert compat.load(lambda: next(pieces, None))[0]() == "joined"
 

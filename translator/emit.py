@@ -2131,9 +2131,6 @@ class Emitter:
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
                 and f.obj.name in ("math", "string", "table", "os", "io") and isinstance(f.key, A.String):
             return self.lualib_call(f.obj.name, f.key.value, e)
-        if self._lualib_field(e) == ("paths", "dofile") and len(e.args) == 1:
-            # torch's paths.dofile: dofile of a path relative to this script's folder
-            return call(self.compat("dofile"), self.beside_this_file(self.ex(e.args[0])))
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
                 and f.obj.name == "sys" and isinstance(f.key, A.String) \
                 and f.key.value == "clock" and not e.args:   # torch's sys.clock(): wall-clock seconds
@@ -2143,8 +2140,9 @@ class Emitter:
         if ft is not None and ft.kind == "libfunc" and ft.cls in L.PATHS_STATUS_FUNCS \
                 and e is not self.statement_call:
             raise Unsupported(f"the result of {ft.cls} (true, or nil, a message and an errno)")
-        if ft is not None and ft.kind == "libfunc" and ft.cls == "paths.dofile":
-            raise Unsupported("paths.dofile (runs a Lua file found beside the script)")
+        if ft is not None and ft.kind == "libfunc" and ft.cls == "paths.dofile" and len(e.args) == 1:
+            # torch's paths.dofile: dofile of a path relative to this script's folder
+            return call(self.compat("dofile"), self.beside_this_file(self.ex(e.args[0])))
         # parent.__init(self, ...) / parent.method(self, ...) inside a class -> super()
         if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and self.class_stack and \
                 isinstance(f.key, A.String) and e.args and isinstance(e.args[0], A.Name) and \

@@ -78,6 +78,7 @@ __all__ = [
 
 _builtin_print = print
 _builtin_type = type
+_ModuleType = _builtin_type(sys)
 
 
 class LuaError(RuntimeError):
@@ -163,6 +164,8 @@ def type(x):
     if isinstance(x, (str, bytes)):   # bytes: a Lua string from the library (torch.serialize)
         return "string"
     if isinstance(x, (list, dict, tuple)):
+        return "table"
+    if isinstance(x, (_builtin_type, _ModuleType)):   # a package (torch, nn) or a class (nn.Linear)
         return "table"
     if hasattr(_builtin_type(x), "__typename__"):
         # torch objects: tensors are userdata; nn modules are tables with a metatable

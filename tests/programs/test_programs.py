@@ -196,8 +196,7 @@ PROGRAMS = [
     # Torch7's Tester runs a suite in `pairs` order, so its lines are compared as a set
     ("unit_tests", "unit_tests.lua", [], facts_unit_tests, False,
      []),
-    ("data_loading", "data_loading.lua", [], facts_data_loading, True,
-     [xfail("translator: paths.files iteration untranslated")]),
+    ("data_loading", "data_loading.lua", [], facts_data_loading, True, []),
     ("types_and_checkpoints", "types_and_checkpoints.lua", [], facts_types, True, []),
     ("dcgan", "dcgan.lua", [], facts_dcgan, True, []),
     ("siamese_text", "siamese_text.lua", [], facts_siamese_text, True, []),

@@ -151,6 +151,13 @@ def test_raw_access_on_plain_tables_and_table_objects():
     assert obj.raw == {"k": 5} and compat.rawget(obj, "k") == 5
     with pytest.raises(compat.LuaError, match="table expected, got number"):
         compat.rawget(3, 1)
+    stores = []   # compat.Table: raw access skips __index and __newindex
+    meta = compat.Table({"__index": lambda t, k: "fallback",
+                         "__newindex": lambda t, k, v: stores.append(k)})
+    table = compat.Table({"a": 1}, meta)
+    assert table["missing"] == "fallback" and compat.rawget(table, "missing") is None
+    compat.rawset(table, "b", 2)
+    assert stores == [] and compat.rawget(table, "b") == 2
 
 
 def test_loadstring_returns_a_function_or_nil_and_message(lua):

@@ -17,12 +17,14 @@ from . import luaast as A
 from .linemap import marker_comment
 from .types import (
     NUMERIC,
+    OPEN,
     first,
     is_dict,
     is_int,
     is_list,
     is_number,
     is_str,
+    tensor_row,
 )
 
 # --- small libcst builders ---------------------------------------------------------------------
@@ -1872,11 +1874,22 @@ class Emitter:
                 raise Unsupported("assignment into the script's arg table")
             return call(self.compat("arg"), self.ex(key))
         if is_dict(ot):
-            if store or isinstance(key, A.String) and (not ot.fields or key.value in ot.fields) \
-                    or self._is_lua_table(obj):   # a Table's missing key reads nil (or __index)
+            # a field it is known to have (any field, when none are known, unless the dict is
+            # the library's open record, whose missing keys read nil); a Table's missing key
+            # reads nil (or __index)
+            known = isinstance(key, A.String) and (
+                key.value in ot.fields if ot.fields else ot.cls != OPEN)
+            if store or known or self._is_lua_table(obj):
                 return subscript(self.ex(obj), self.dict_key(key))
             return call(attr(self.ex(obj), "get"), self.dict_key(key))
         value = self.ex(obj)
+        if isinstance(key, A.String) and not store:
+            if ot is None and isinstance(obj, A.Name) and obj.sym in self.inf.maybe_tables:
+                # a value the analysis could not type that is sometimes a Lua table (a dict)
+                return call(self.compat("index"), value, string(key.value))
+            if ot is not None and ot.kind == "tensor" and not L.tensor_has_field(key.value) \
+                    or tensor_row(obj) and not L.tensor_has_field(key.value):
+                return call("getattr", value, string(key.value), NONE)   # Lua reads nil
         if isinstance(key, A.String) and e.dot or isinstance(key, A.String) and key.value.isidentifier():
             field = key.value
             if field in ("__init", "__typename"):   # Torch's names for Python's dunders
@@ -2423,7 +2436,9 @@ class Emitter:
                 return call(attr(self.ex(e.operand), "size"))
             if t is not None and t.kind == "arg":
                 return call("len", self.ex(e.operand))   # sys.argv[1:]: the arguments
-            if is_dict(t):
+            if is_dict(t) or t is None and (self._has_methods(e.operand) or
+                                            tensor_row(e.operand)):
+                # a record's border; a value with methods: a tensor's size or a string's length
                 return call(self.compat("length"), self.ex(e.operand))
             return call("len", self.ex(e.operand))
         raise Unsupported(f"unary operator {op}")

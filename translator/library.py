@@ -2,6 +2,10 @@
 or several values. Only used to choose readable Python that is still exact (1-based tensor
 indexing versus 0-based list indexing, builtin ``print`` versus ``compat.print``)."""
 
+import functools
+import importlib
+import inspect
+
 # torch.* functions returning a new tensor
 TORCH_TENSOR_FUNCS = {
     "Tensor", "DoubleTensor", "FloatTensor", "LongTensor", "IntTensor", "ShortTensor",
@@ -18,11 +22,26 @@ TORCH_NUMBER_FUNCS = {"uniform", "normal", "random", "exponential", "cauchy", "l
                       "geometric", "bernoulli", "initialSeed", "seed", "toc", "dot", "trace"}
 TORCH_STRING_FUNCS = {"type", "typename", "getdefaulttensortype"}
 TORCH_BOOL_FUNCS = {"isTypeOf", "isTensor", "isStorage", "all", "any", "equal"}
+# Library methods (and torch.X functions) that give several values: Lua keeps the first where
+# one value is expected, the Python API returns a tuple. By name alone, so that a receiver the
+# analysis could not type (``clones[1]:parameters()``) still gets its first value. The kinds of
+# the values: "tensor", "indices" (a LongTensor), "tensors" (a list of tensors).
+MULTI_VALUE_METHODS = {
+    "parameters": ("tensors", "tensors"),     # module: weights, their gradients
+    "getParameters": ("tensor", "tensor"),    # module: flat weights, flat gradients
+    "sort": ("tensor", "indices"), "topk": ("tensor", "indices"),
+    # along the last dimension when none is given
+    "kthvalue": ("tensor", "indices"), "median": ("tensor", "indices"),
+    "mode": ("tensor", "indices"),
+}
+# these give (values, indices) along a dimension, and one number without one: t:max(), t:max(2)
+MULTI_VALUE_WITH_DIM = {"max": ("tensor", "indices"), "min": ("tensor", "indices")}
+
 # torch.X(t, dim) gives (values, indices); torch.X(t) gives a number
-TORCH_PAIR_WITH_DIM = {"max", "min", "median", "mode", "kthvalue"}
-TORCH_ALWAYS_PAIR = {"sort", "topk"}
-TORCH_REDUCE_NUMBER = {"sum", "mean", "prod", "std", "var", "norm", "max", "min", "median",
-                       "dist", "trace", "dot"}
+TORCH_PAIR_WITH_DIM = set(MULTI_VALUE_WITH_DIM)
+TORCH_ALWAYS_PAIR = {"sort", "topk", "kthvalue", "median", "mode"}
+TORCH_REDUCE_NUMBER = {"sum", "mean", "prod", "std", "var", "norm", "max", "min", "dist",
+                       "trace", "dot"}
 
 # tensor methods returning a tensor (self or new)
 TENSOR_TENSOR_METHODS = TORCH_TENSOR_FUNCS | {
@@ -89,3 +108,67 @@ STRING_ONLY_METHODS = {"match", "gmatch", "gsub", "find", "upper", "lower", "rep
 # torch functions giving several values (Lua keeps the first where one is expected)
 TORCH_MULTI_VALUE = {"gesv": 2, "gels": 2, "trtrs": 2, "eig": 2, "symeig": 2, "svd": 3, "qr": 2,
                      "geqrf": 2, "btrifact": 2}
+
+# Fields of library objects that Lua code reads, by the object's class: "module", "tensor",
+# "record" (a dict of unknown keys: a missing one reads nil), "list of X", or a class name
+# (another library object). Lets ``node.data.annotations.name`` read the annotations dict by key.
+OBJECT_FIELDS = {
+    "gModule": {"forwardnodes": "list of nngraph.Node", "backwardnodes": "list of nngraph.Node",
+                "innode": "nngraph.Node", "outnode": "nngraph.Node"},
+    "nngraph.Node": {"data": "nngraph.NodeData", "children": "list of nngraph.Node"},
+    "nngraph.NodeData": {"annotations": "record", "module": "module"},
+}
+# methods of library objects that return the object itself (for chaining)
+OBJECT_SELF_METHODS = {"nngraph.Node": {"annotate"}}
+
+
+# --- the library itself, asked at translation time -------------------------------------------
+# The translator may import the library (never the bridge). It does so only when a question
+# below is asked, once per question.
+
+@functools.cache
+def library_class(qualified):
+    """The library's class for a Torch name (``"torch.Tensor"``, ``"nn.Sigmoid"``), or None."""
+    package, _, name = qualified.partition(".")
+    if package not in ("torch", "nn", "optim", "nngraph") or not name:
+        return None
+    try:
+        module = importlib.import_module(f"luatorch.{package}")
+        cls = getattr(module, name, None)
+    except Exception:  # noqa: BLE001 - a library that does not import answers nothing
+        return None
+    if qualified == "torch.Tensor":
+        from luatorch.torch.tensor import Tensor as cls
+    return cls if isinstance(cls, type) else None
+
+
+def tensor_has_field(name):
+    """Does reading ``t.name`` on a tensor give something (a method)? Lua reads nil otherwise."""
+    cls = library_class("torch.Tensor")
+    return cls is None or hasattr(cls, name)
+
+
+@functools.cache
+def positional_limit(qualified, method=None):
+    """How many arguments the library's constructor (or ``method``) of class ``qualified``
+    takes at most, self not counted; None when it takes any number or is not known."""
+    cls = library_class(qualified)
+    if cls is None:
+        return None
+    target = cls if method is None else getattr(cls, method, None)
+    if target is None or not callable(target):
+        return None
+    try:
+        sig = inspect.signature(target)
+    except (TypeError, ValueError):
+        return None
+    count = 0
+    for p in sig.parameters.values():
+        if p.kind is p.VAR_POSITIONAL:
+            return None
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            count += 1
+    if method is not None and not isinstance(inspect.getattr_static(cls, method),
+                                             (staticmethod, classmethod)):
+        count -= 1   # self (the signature of a class itself already leaves it out)
+    return count

@@ -35,6 +35,7 @@ class Ty:
 INT, NUM, STR, BOOL, NIL = Ty("int"), Ty("num"), Ty("str"), Ty("bool"), Ty("nil")
 TENSOR = Ty("tensor")
 LUA_FILE = Ty("obj", cls="io.file")   # io.open's file (compat.LuaFile)
+OPEN = "open"   # a tuple of at least its items' values; a dict with keys beyond its fields
 NUMERIC = ("int", "num")
 
 
@@ -108,6 +109,47 @@ def first(t):
     return t
 
 
+_RESULT_KINDS = {"tensor": TENSOR, "indices": Ty("tensor", cls="torch.LongTensor"),
+                 "tensors": Ty("list", elem=TENSOR)}
+
+
+def library_results(method, nargs):
+    """The tuple type of a library method that gives several values (library.py knows which),
+    called with ``nargs`` arguments; None when it gives one."""
+    kinds = L.MULTI_VALUE_METHODS.get(method)
+    if kinds is None and nargs > 0:
+        kinds = L.MULTI_VALUE_WITH_DIM.get(method)
+    if kinds is None:
+        return None
+    return Ty("tuple", items=[_RESULT_KINDS[k] for k in kinds])
+
+
+def tensor_row(e):
+    """Is ``e`` ``t[i]`` (or ``t[i][j]``, ...) of a tensor ``t``: a row of it, or a number?"""
+    if not isinstance(e, A.Index) or isinstance(e.key, A.String):
+        return False
+    while isinstance(e, A.Index) and not isinstance(e.key, A.String) and first(e.ty) is None:
+        e = e.obj
+    return first(e.ty) is not None and first(e.ty).kind == "tensor"
+
+
+def library_field(cls, field):
+    """The type of field ``field`` of a library object of class ``cls`` (library.py's
+    OBJECT_FIELDS), or None when not known."""
+    desc = L.OBJECT_FIELDS.get(cls, {}).get(field)
+    return _described(desc) if desc else None
+
+
+def _described(desc):
+    if desc.startswith("list of "):
+        return Ty("list", elem=_described(desc[len("list of "):]))
+    if desc == "record":   # a dict whose keys are not known: a missing key reads nil
+        return Ty("dict", fields={}, cls=OPEN)
+    if desc in ("module", "tensor"):
+        return Ty(desc)
+    return Ty("obj", cls=desc)
+
+
 def is_str(t):
     return t is not None and t.kind == "str" and not t.nilable
 
@@ -141,6 +183,7 @@ class Inference:
         self.func_of_sym = {}     # Symbol -> Function when bound to exactly one function
         self.class_syms = {}      # Symbol -> torch class name
         self.lua_tables = set()   # Symbols of tables that get a metatable (not a class's)
+        self.maybe_tables = set() # Symbols assigned a Lua table somewhere (whatever their type)
 
     def run(self, rounds=4):
         self._bind_functions()
@@ -377,6 +420,8 @@ class Inference:
     def set_sym(self, sym, t, replace=False):
         if sym is None:
             return
+        if t is not None and t.kind in ("dict", "list", "table", "loaded"):
+            self.maybe_tables.add(sym)
         if getattr(sym, "_typed", False) and not replace:
             new = join(sym.ty, t)
         else:
@@ -643,6 +688,11 @@ class Inference:
             if e.op == "#":
                 if isinstance(e.operand, A.Name):
                     self.mark_use(e.operand, "array" if not is_str(ot) else "len")
+                if ot is None and tensor_row(e.operand):
+                    return Ty("obj", cls="torch.LongStorage")   # #w[2]: the row's size
+                if ot is None and isinstance(e.operand, A.Name) and e.operand.sym is not None \
+                        and "method" in e.operand.sym.index_use:
+                    return None   # a library object's size, or a string's length
                 return INT if ot is None or ot.kind != "tensor" else Ty("obj", cls="torch.LongStorage")
             return ot
         return None
@@ -711,7 +761,12 @@ class Inference:
                     if key.value in ("output", "gradInput") and ot.cls in L.TABLE_OUTPUT_MODULES:
                         return Ty("list", elem=TENSOR)
                     return TENSOR
+                return library_field((ot.cls or "").rstrip("[]"), key.value)
             return None
+        if k == "obj" and isinstance(key, A.String):
+            return library_field(ot.cls, key.value)
+        if k == "tensor" and isinstance(key, A.String) and not L.tensor_has_field(key.value):
+            return NIL   # no such tensor method: Lua reads nil
         if k == "arg":
             return STR
         return None
@@ -833,12 +888,10 @@ class Inference:
                 return TENSOR
             if name in L.TORCH_MULTI_VALUE:
                 return Ty("tuple", items=[TENSOR] * L.TORCH_MULTI_VALUE[name])
-            if name in L.TORCH_ALWAYS_PAIR:
-                return Ty("tuple", items=[TENSOR, Ty("tensor", cls="torch.LongTensor")])
-            if name in L.TORCH_PAIR_WITH_DIM:
-                if len(e.args) >= 2:
-                    return Ty("tuple", items=[TENSOR, Ty("tensor", cls="torch.LongTensor")])
-                return NUM
+            if name in L.TORCH_ALWAYS_PAIR or name in L.TORCH_PAIR_WITH_DIM:
+                # torch.max(t, 2) is t:max(2): the tensor argument is the receiver
+                several = library_results(name, len(e.args) - 1)
+                return several if several is not None else NUM
             if name in L.TORCH_REDUCE_NUMBER:
                 return NUM if len(e.args) < 2 else TENSOR
             if name in L.TORCH_NUMBER_FUNCS:
@@ -935,7 +988,8 @@ class Inference:
         if ot is None:
             if m in L.STRING_ONLY_METHODS:   # only strings have these methods
                 return self.method_call_on_string(e, m)
-            return None
+            # a library method known to give several values, whatever has it
+            return library_results(m, len(e.args))
         k = ot.kind
         if k == "str":
             return self.method_call_on_string(e, m)
@@ -963,9 +1017,10 @@ class Inference:
         if k == "tensor":
             if m == "size" or m == "stride":
                 return INT if e.args else Ty("obj", cls="torch.LongStorage")
-            if m in ("max", "min", "median", "mode", "kthvalue", "sort", "topk"):
-                if e.args or m in ("sort", "topk"):
-                    return Ty("tuple", items=[TENSOR, Ty("tensor", cls="torch.LongTensor")])
+            several = library_results(m, len(e.args))
+            if several is not None:
+                return several
+            if m in L.MULTI_VALUE_WITH_DIM:   # t:max() without a dimension: a number
                 return NUM
             if m in ("sum", "mean", "prod", "std", "var", "norm", "dist", "dot", "trace"):
                 if m in ("norm", "dist", "dot", "trace") and len(e.args) < 2:
@@ -993,10 +1048,8 @@ class Inference:
                 return Ty("module", cls="Sequential", elem=last)
             if m in L.MODULE_SELF_METHODS:
                 return ot
-            if m == "getParameters":
-                return Ty("tuple", items=[TENSOR, TENSOR])
-            if m == "parameters":
-                return Ty("tuple", items=[Ty("list", elem=TENSOR), Ty("list", elem=TENSOR)])
+            if m in ("getParameters", "parameters"):
+                return library_results(m, len(e.args))
             if m == "get":
                 return Ty("module")
             if m == "clone":
@@ -1031,6 +1084,8 @@ class Inference:
                     return TENSOR
                 return None
             return None
+        if k == "obj" and m in L.OBJECT_SELF_METHODS.get(ot.cls, ()):
+            return ot
         if k == "obj" and ot.cls == "torch.CmdLine" and m == "parse":
             return Ty("dict", fields={})   # the options, keyed by name (the library's dict)
         if k == "storage" and m == "size":

@@ -581,6 +581,8 @@ def index(t, k):
         return t.get(k)
     if t is None or isinstance(t, (bool, int, float)):
         raise LuaError(f"attempt to index a {type(t)} value")
+    if isinstance(k, str):   # a field of an object (nil when missing); of a string, Lua's nil too
+        return getattr(t, k, None) if not isinstance(t, str) else None
     return t[k]
 
 

@@ -325,6 +325,32 @@ def _ieee_divide(x):
     return float("inf") if x > 0 else float("-inf")
 
 
+def _side_effect_free(e):
+    """Can evaluating ``e`` be left out without changing what the program does?"""
+    if isinstance(e, (A.Number, A.String, A.Bool, A.Nil, A.Name, A.Function)):
+        return True
+    if isinstance(e, A.Table):
+        return all(_side_effect_free(it.value) and (it.key is None or _side_effect_free(it.key))
+                   for it in e.items)
+    if isinstance(e, A.Paren):
+        return _side_effect_free(e.expr)
+    return False
+
+
+def _library_class_of(ty, script_classes):
+    """The library class (Torch name) of a value of type ``ty``, when it is one."""
+    if ty is None:
+        return None
+    if ty.kind == "tensor":
+        return "torch.Tensor"
+    if ty.kind == "module" and ty.cls and ty.cls.isidentifier():
+        if any(info.typename and info.typename.split(".")[-1] == ty.cls
+               for info in script_classes.values()):
+            return None   # a class this script defines: its own methods
+        return "nn." + ty.cls
+    return None
+
+
 class TranslatorError(Exception):
     """A bug in the translator, located at the Lua statement it was translating."""
 
@@ -1268,7 +1294,19 @@ class Emitter:
                 if is_list(ot) and isinstance(key, A.UnOp) and key.op == "#" and \
                         self._same(key.operand, target.obj):
                     return [self.simple(expr_stmt(call(attr(self.ex(target.obj), "pop"))), s)]
+            if ot is None and self._maybe_table(target.obj, key):
+                # an untyped value that may be a Lua table: a list 1-based, a dict by key
+                return [self.simple(expr_stmt(call(self.compat("setindex"), self.ex(target.obj),
+                                                   self.dict_key(key), self.ex(value))), s)]
         return None
+
+    def _maybe_table(self, obj, key):
+        """Could ``obj`` (of no known type) be a Lua table where ``obj[key]`` is used? Values
+        with methods and rows of tensors are library objects; ``obj.f`` is a field of an object
+        unless ``obj`` is sometimes assigned a table."""
+        if isinstance(key, A.String):
+            return isinstance(obj, A.Name) and obj.sym in self.inf.maybe_tables
+        return not self._has_methods(obj) and not tensor_row(obj)
 
     def object_function_field(self, target, f, s):
         """``obj.f = function(self, ...) ... end`` on an object: a method of that object alone
@@ -1884,7 +1922,7 @@ class Emitter:
             return call(attr(self.ex(obj), "get"), self.dict_key(key))
         value = self.ex(obj)
         if isinstance(key, A.String) and not store:
-            if ot is None and isinstance(obj, A.Name) and obj.sym in self.inf.maybe_tables:
+            if ot is None and self._maybe_table(obj, key):
                 # a value the analysis could not type that is sometimes a Lua table (a dict)
                 return call(self.compat("index"), value, string(key.value))
             if ot is not None and ot.kind == "tensor" and not L.tensor_has_field(key.value) \
@@ -2174,7 +2212,30 @@ class Emitter:
             if isinstance(a, A.Function) and isinstance(f, A.Index) and isinstance(f.obj, A.Name) \
                     and f.obj.name == "optim":
                 a.suggested_name = "feval"
-        return call(self.ex(f), *self.args(e.args))
+        args = e.args
+        if isinstance(f, A.Index) and isinstance(f.obj, A.Name) and f.obj.sym.kind == "global" \
+                and f.obj.name in L.LIBRARY_MODULES and isinstance(f.key, A.String):
+            qualified = f"{f.obj.name}.{f.key.value}"   # a library constructor: nn.Sigmoid(...)
+            args = self.within_arity(args, qualified, None, qualified)
+        return call(self.ex(f), *self.args(args))
+
+    def within_arity(self, args, qualified, method, what):
+        """Lua drops the arguments a function does not name; Python raises TypeError. The
+        library's own signature (looked up at translation time) says how many it takes."""
+        if not args or isinstance(args[-1], A.Vararg) or not self._single_valued(args[-1]) or \
+                self._is_unpack(args[-1]):
+            return args   # how many values the last argument gives is not known here
+        limit = L.positional_limit(qualified, method)
+        if limit is None or len(args) <= limit:
+            return args
+        if not all(_side_effect_free(a) for a in args[limit:]):
+            raise Unsupported(f"{what} takes {limit} argument(s); the extra ones have effects "
+                              "(Lua evaluates them, then drops them)")
+        takes = "no arguments" if limit == 0 else "1 argument" if limit == 1 \
+            else f"{limit} arguments"
+        self.pending_todos.append(cst.EmptyLine(comment=cst.Comment(
+            f"# {what}() takes {takes}; Lua ignores extra ones")))
+        return args[:limit]
 
     def _is_parent(self, obj):
         info = self.class_stack[-1]
@@ -2304,11 +2365,15 @@ class Emitter:
             if isinstance(e.obj, (A.Name, A.Index)):
                 return call(subscript(obj, string(m)), obj, *self.args(e.args))
             raise Unsupported("method call on a record built by an expression")
+        args = e.args
+        receiver = _library_class_of(ot, self.classes)
+        if receiver is not None:
+            args = self.within_arity(args, receiver, m, m)
         if m in ("__init",):
             m = "__init__"
         elif keyword.iskeyword(m):
             m += "_"   # the library's spelling of a method named by a Python keyword (assert_)
-        return call(attr(obj, m), *self.args(e.args))
+        return call(attr(obj, m), *self.args(args))
 
     # --- operators ----------------------------------------------------------------------------------
     def binop(self, e):

@@ -184,6 +184,11 @@ class Inference:
         self.class_syms = {}      # Symbol -> torch class name
         self.lua_tables = set()   # Symbols of tables that get a metatable (not a class's)
         self.maybe_tables = set() # Symbols assigned a Lua table somewhere (whatever their type)
+        self.class_methods = {}   # torch.class short name -> {method name: its func type}
+        self.class_parents = {}   # torch.class short name -> its parent's short name
+        self.method_class = {}    # Function -> short name of the torch.class it is a method of
+        self.class_fields = {}    # short name -> {field: type of what its methods store there}
+        self._fields_before = {}  # the same, from the previous round
 
     def run(self, rounds=4):
         self._bind_functions()
@@ -195,6 +200,7 @@ class Inference:
             before = [sym.ty for sym in symbols]
             for sym in symbols:
                 sym._typed = False
+            self._fields_before, self.class_fields = self.class_fields, {}
             self.block(self.chunk.body)
             for f, args in self.params.items():
                 for p, t in zip(f.params, args):
@@ -478,12 +484,18 @@ class Inference:
                 ot = first(self.expr(s.target.obj))
                 if is_dict(ot) and not self._is_metatable(s.target.obj):
                     self.set_sym(self_param.sym, ot, replace=True)
+            cls = self.class_syms.get(getattr(getattr(s.target, "obj", None), "sym", None))
+            if cls is not None:
+                self.method_class[s.func] = cls.split(".")[-1]
             ft = self.function(s.func)
             if isinstance(s.target, A.Name):
                 self.set_sym(s.target.sym, ft)
             else:
                 self.expr(s.target.obj)
                 self.note_index(s.target.obj, s.target.key, store=True, value=ft)
+                if cls is not None and isinstance(s.target.key, A.String):
+                    # function Foo:m() on a torch.class: calls of m get its results
+                    self.class_methods.setdefault(cls.split(".")[-1], {})[s.target.key.value] = ft
         elif t is A.Return:
             for e in s.exprs:
                 self.expr(e)
@@ -548,6 +560,9 @@ class Inference:
                 and isinstance(f.key, A.String) and f.key.value == "class" and call.args
                 and isinstance(call.args[0], A.String)):
             self.class_syms[sym] = call.args[0].value
+            if len(call.args) > 1 and isinstance(call.args[1], A.String):
+                self.class_parents[call.args[0].value.split(".")[-1]] = \
+                    call.args[1].value.split(".")[-1]
 
     # --- index use: arrays vs records ------------------------------------------------------
     def mark_use(self, e, use):
@@ -563,6 +578,11 @@ class Inference:
             obj.obj.sym.path_uses.setdefault(obj.key.value, set()).add(use)
         if isinstance(key, A.String):
             self.mark_use(obj, "field")
+            cls = self._class_of_self(obj)
+            if store and cls is not None:   # self.f = v in a method of a torch.class
+                stored = self.class_fields.setdefault(cls, {})
+                stored[key.value] = join(stored[key.value], value) if key.value in stored \
+                    else value
             if store and isinstance(obj, A.Name) and obj.sym is not None and ot is not None \
                     and ot.kind == "dict":
                 f = obj.sym.fields
@@ -589,9 +609,14 @@ class Inference:
             self.stmt(s)
         rets = []
         nrets = 0
+        cls = self.method_class.get(f)
         for n in self._returns_of(f):
             nrets = max(nrets, len(n.exprs))
             ts = [first(x.ty) for x in n.exprs]
+            if cls is not None:   # return self.output: what the class keeps there
+                ts = [self.class_field(cls, x.key.value) if t is None and isinstance(x, A.Index)
+                      and isinstance(x.key, A.String) and self._class_of_self(x.obj) == cls
+                      else t for t, x in zip(ts, n.exprs)]
             if len(n.exprs) == 1 and n.exprs[0].ty is not None and n.exprs[0].ty.kind == "tuple":
                 ts = list(n.exprs[0].ty.items)
                 nrets = max(nrets, len(ts))
@@ -610,6 +635,33 @@ class Inference:
                 cols.append(col)
             ret = cols[0] if width == 1 else Ty("tuple", items=cols)
         return Ty("func", ret=ret, func=f)
+
+    def _class_of_self(self, e):
+        """The torch.class whose method's ``self`` ``e`` is (None when it is not one)."""
+        if not isinstance(e, A.Name) or e.sym is None:
+            return None
+        fn = getattr(e.sym.func, "node", None)   # the function whose local it is
+        self_param = getattr(fn, "self_param", None) if fn is not None else None
+        if fn in self.method_class and (self_param is not None and self_param.sym is e.sym or
+                                        fn.params and fn.params[0].sym is e.sym and
+                                        e.name == "self"):
+            return self.method_class[fn]
+        return None
+
+    def class_field(self, cls, field):
+        """What ``self.field`` holds in a method of torch.class ``cls``: what the class's methods
+        store there, else the library's field (a module's tensors, a criterion's number)."""
+        seen, top = set(), cls
+        while cls is not None and cls not in seen:
+            seen.add(cls)
+            for stored in (self.class_fields, self._fields_before):
+                if field in stored.get(cls, {}):
+                    t = stored[cls][field]
+                    return None if t is None or t.kind == "table" else t
+            top, cls = cls, self.class_parents.get(cls)
+        if field == "output" and top and self.class_parents.get(top, "").endswith("Criterion"):
+            return NUM
+        return TENSOR if field in L.MODULE_TENSOR_FIELDS else None
 
     def _returns_of(self, f):
         """The return statements of ``f`` itself (not of functions nested in it)."""
@@ -825,8 +877,12 @@ class Inference:
             return BOOL
         if name == "rawlen":
             return INT
-        if name == "unpack" and args and is_list(first(args[0])) and first(args[0]).items:
-            return Ty("tuple", items=first(args[0]).items)
+        if name == "unpack" and args:
+            a0 = first(args[0])
+            if is_list(a0) and a0.items:
+                return Ty("tuple", items=a0.items)
+            # as many values as the table has items
+            return Ty("tuple", items=[a0.elem if is_list(a0) else None], cls=OPEN)
         if name == "setmetatable":
             if getattr(e, "lua_table", False):
                 self._type_metamethod_params(e, first(args[0]))
@@ -997,6 +1053,21 @@ class Inference:
             self.callback_params(e.args[0], [NUM])
         return self._method_type(e, ot, m, args)
 
+    def script_method(self, cls, m):
+        """The type of method ``m`` of torch.class ``cls`` where this script defines it (or
+        a parent class it defines): what calls of ``m`` give, rather than the library's."""
+        # the library's forward/backward give what updateOutput/updateGradInput return
+        names = {"forward": ("forward", "updateOutput"),
+                 "backward": ("backward", "updateGradInput")}.get(m, (m,))
+        seen = set()
+        while cls in self.class_methods and cls not in seen:
+            seen.add(cls)
+            for name in names:
+                if name in self.class_methods[cls]:
+                    return self.class_methods[cls][name]
+            cls = self.class_parents.get(cls)
+        return None
+
     def method_call_on_string(self, e, m):
         if m in ("format", "rep", "sub", "upper", "lower", "reverse"):
             return STR
@@ -1040,6 +1111,9 @@ class Inference:
                 return TENSOR
             return None
         if k == "module":
+            defined = self.script_method(ot.cls, m)
+            if defined is not None:
+                return defined.ret
             if m == "add" and ot.cls == "Sequential" and args:
                 # a Sequential's output is its last module's: remember which that is
                 last = first(args[-1])

@@ -615,10 +615,25 @@ def unpack(t, i=1, j=None):
 
 def setindex(t, i, v):
     """``t[i] = v`` on a Lua array held in a Python list: an index one past the end appends (as
-    Lua's table grows); further out, the gap fills with None (Lua's holes)."""
-    n = len(t)
+    Lua's table grows); further out, the gap fills with None (Lua's holes). On a value the
+    translator could not type: a dict by key (nil removes it), an object's field or element."""
     if isinstance(i, float) and i.is_integer():
         i = int(i)
+    if isinstance(t, dict):
+        if v is None:
+            t.pop(i, None)
+        else:
+            t[i] = v
+        return
+    if not isinstance(t, list):
+        if t is None or isinstance(t, (bool, int, float, str)):
+            raise LuaError(f"attempt to index a {type(t)} value")
+        if isinstance(i, str):
+            setattr(t, i, v)
+        else:
+            t[i] = v   # the library's 1-based indexing
+        return
+    n = len(t)
     if not isinstance(i, int) or i < 1:
         raise LuaError(f"array index {tostring(i)} is not a positive integer (translated Lua array)")
     if i <= n:

@@ -1955,7 +1955,9 @@ class Emitter:
             while isinstance(obj, A.Index) and not isinstance(obj.key, A.String) and first(obj.ty) is None:
                 obj = obj.obj
             inner = first(obj.ty)
-            return inner is not None and inner.kind in ("tensor", "obj")
+            if inner is None:   # r[1] of a name r that methods are called on: a row of it
+                return self._has_methods(obj)
+            return inner.kind in ("tensor", "obj")
         return isinstance(obj, A.Name) and obj.sym is not None and "method" in obj.sym.index_use
 
     def list_index(self, obj, key):

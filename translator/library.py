@@ -145,6 +145,8 @@ def library_class(qualified):
 def tensor_has_field(name):
     """Does reading ``t.name`` on a tensor give something (a method)? Lua reads nil otherwise."""
     cls = library_class("torch.Tensor")
+    if name in ("__init", "__typename"):
+        name += "__"   # Torch's names for the Python dunders the translation uses
     return cls is None or hasattr(cls, name)
 
 

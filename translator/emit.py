@@ -1301,12 +1301,22 @@ class Emitter:
         return None
 
     def _maybe_table(self, obj, key):
-        """Could ``obj`` (of no known type) be a Lua table where ``obj[key]`` is used? Values
-        with methods and rows of tensors are library objects; ``obj.f`` is a field of an object
-        unless ``obj`` is sometimes assigned a table."""
-        if isinstance(key, A.String):
-            return isinstance(obj, A.Name) and obj.sym in self.inf.maybe_tables
-        return not self._has_methods(obj) and not tensor_row(obj)
+        """Could ``obj`` (of no known type) be a Lua table where ``obj[key]`` is used? A name
+        could where a table is assigned to it somewhere; for an element (``obj[i]``), also where
+        nothing says it is a library object (methods called on it, a method's result). A field
+        could in a record (``rec.f[1]``), or where a torch.class's methods store a table."""
+        if isinstance(obj, A.Name):
+            if obj.sym in self.inf.maybe_tables:
+                return True
+            return not isinstance(key, A.String) and not self._has_methods(obj) and \
+                obj.sym not in self.inf.method_results
+        if isinstance(obj, A.Index) and isinstance(obj.key, A.String):
+            cls = self.inf.class_of_self(obj.obj)
+            if cls is not None:
+                return (cls, obj.key.value) in self.inf.maybe_table_fields
+            return not isinstance(key, A.String) and (is_dict(first(obj.obj.ty)) or
+                                                      is_list(first(obj.obj.ty)))
+        return False
 
     def object_function_field(self, target, f, s):
         """``obj.f = function(self, ...) ... end`` on an object: a method of that object alone

@@ -124,6 +124,10 @@ def library_results(method, nargs):
     return Ty("tuple", items=[_RESULT_KINDS[k] for k in kinds])
 
 
+def _is_table(t):
+    return t is not None and t.kind in ("dict", "list", "table", "loaded")
+
+
 def tensor_row(e):
     """Is ``e`` ``t[i]`` (or ``t[i][j]``, ...) of a tensor ``t``: a row of it, or a number?"""
     if not isinstance(e, A.Index) or isinstance(e.key, A.String):
@@ -184,6 +188,8 @@ class Inference:
         self.class_syms = {}      # Symbol -> torch class name
         self.lua_tables = set()   # Symbols of tables that get a metatable (not a class's)
         self.maybe_tables = set() # Symbols assigned a Lua table somewhere (whatever their type)
+        self.maybe_table_fields = set()   # (torch.class, field): its methods store a table there
+        self.method_results = set()   # Symbols assigned what a method call gives
         self.class_methods = {}   # torch.class short name -> {method name: its func type}
         self.class_parents = {}   # torch.class short name -> its parent's short name
         self.method_class = {}    # Function -> short name of the torch.class it is a method of
@@ -426,7 +432,7 @@ class Inference:
     def set_sym(self, sym, t, replace=False):
         if sym is None:
             return
-        if t is not None and t.kind in ("dict", "list", "table", "loaded"):
+        if _is_table(t):
             self.maybe_tables.add(sym)
         if getattr(sym, "_typed", False) and not replace:
             new = join(sym.ty, t)
@@ -551,6 +557,8 @@ class Inference:
                 self.set_sym(target.sym, t)
                 if i < len(exprs) and isinstance(exprs[i], A.Call):
                     self._note_class(target.sym, exprs[i])
+                if i < len(exprs) and isinstance(exprs[i], A.MethodCall) and target.sym:
+                    self.method_results.add(target.sym)
             else:
                 self.note_index(target.obj, target.key, store=True, value=t)
 
@@ -578,8 +586,10 @@ class Inference:
             obj.obj.sym.path_uses.setdefault(obj.key.value, set()).add(use)
         if isinstance(key, A.String):
             self.mark_use(obj, "field")
-            cls = self._class_of_self(obj)
+            cls = self.class_of_self(obj)
             if store and cls is not None:   # self.f = v in a method of a torch.class
+                if _is_table(value):
+                    self.maybe_table_fields.add((cls, key.value))
                 stored = self.class_fields.setdefault(cls, {})
                 stored[key.value] = join(stored[key.value], value) if key.value in stored \
                     else value
@@ -615,7 +625,7 @@ class Inference:
             ts = [first(x.ty) for x in n.exprs]
             if cls is not None:   # return self.output: what the class keeps there
                 ts = [self.class_field(cls, x.key.value) if t is None and isinstance(x, A.Index)
-                      and isinstance(x.key, A.String) and self._class_of_self(x.obj) == cls
+                      and isinstance(x.key, A.String) and self.class_of_self(x.obj) == cls
                       else t for t, x in zip(ts, n.exprs)]
             if len(n.exprs) == 1 and n.exprs[0].ty is not None and n.exprs[0].ty.kind == "tuple":
                 ts = list(n.exprs[0].ty.items)
@@ -636,7 +646,7 @@ class Inference:
             ret = cols[0] if width == 1 else Ty("tuple", items=cols)
         return Ty("func", ret=ret, func=f)
 
-    def _class_of_self(self, e):
+    def class_of_self(self, e):
         """The torch.class whose method's ``self`` ``e`` is (None when it is not one)."""
         if not isinstance(e, A.Name) or e.sym is None:
             return None
@@ -832,6 +842,9 @@ class Inference:
             fn = self.func_of_sym[f.sym]
             seen = self.params.get(fn)
             argt = [first(a) for a in args] + [NIL] * (len(fn.params) - len(args))
+            for param, t in zip(fn.params, argt):
+                if _is_table(t):
+                    self.maybe_tables.add(param.sym)
             if seen is None:
                 self.params[fn] = argt[:len(fn.params)]
             else:

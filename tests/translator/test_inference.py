@@ -139,6 +139,13 @@ local list, rec = {}, {}
 put(list, 1, 'a')
 put(rec, 'key', 'b')
 print(#list, rec.key)
+-- a method's result is a library object: its elements are the library's
+local function doubled(p)
+  local out = p:clone():zero()
+  for i = 1, p:size(1) do out[i] = p[i] * 2 end
+  return out
+end
+print(doubled(w[2])[3])
 """
 
 UNTYPED_VALUES_PY = """\
@@ -155,7 +162,18 @@ def put(t, k, v):
 list_, rec = [], {}
 put(list_, 1, "a")
 put(rec, "key", "b")
-compat.print(len(list_), rec["key"])"""
+compat.print(len(list_), rec["key"])
+
+
+# a method's result is a library object: its elements are the library's
+def doubled(p):
+    out = p.clone().zero()
+    for i in range(1, p.size(1) + 1):
+        out[i] = p[i] * 2
+    return out
+
+
+compat.print(compat.index(doubled(w[2]), 3))"""
 
 CASES = {"multiple_returns": (MULTIPLE_RETURNS_LUA, MULTIPLE_RETURNS_PY),
          "script_methods": (SCRIPT_METHODS_LUA, SCRIPT_METHODS_PY),

@@ -1917,6 +1917,8 @@ class Emitter:
             return self.lualib_value(obj.name, key.value if isinstance(key, A.String) else None, e)
         if is_list(ot):
             return subscript(self.ex(obj), self.list_index(obj, key))
+        if ot is not None and ot.kind == "lib" and not isinstance(key, A.String) and not store:
+            return call("getattr", self.ex(obj), self.ex(key))   # optim[name]: by a computed name
         if ot is not None and ot.kind == "arg":
             if store:
                 raise Unsupported("assignment into the script's arg table")

@@ -795,7 +795,8 @@ class Inference:
             return None
         k = ot.kind
         if k == "lib":
-            name = key.value if isinstance(key, A.String) else None
+            # optim[name]: one of the package's functions, which one known at run time
+            name = key.value if isinstance(key, A.String) else "*"
             if ot.cls == "torch" and name in ("Tensor", "DoubleTensor", "FloatTensor",
                                                "LongTensor", "IntTensor", "ByteTensor"):
                 return Ty("func", ret=TENSOR)
@@ -942,6 +943,11 @@ class Inference:
         mod, _, name = qual.partition(".")
         if mod == "optim" and e.args:
             self.callback_params(e.args[0], [TENSOR])
+            if name in L.OPTIM_FUNCS or name == "*":
+                for a in e.args[2:4]:   # optim.X(feval, x, config, state): records, even if empty
+                    self.mark_use(a, "field")
+                    if isinstance(a, A.Table) and not a.items:
+                        a.settled = "dict"
         a0 = first(args[0]) if args else None
         for fn, use in (("table.insert", "append"), ("table.remove", "array"),
                         ("table.concat", "array"), ("table.sort", "array"), ("unpack", "array")):

@@ -175,12 +175,50 @@ def doubled(p):
 
 compat.print(compat.index(doubled(w[2]), 3))"""
 
+OPTIM_VALUES_LUA = """\
+require 'optim'
+local x = torch.Tensor{3}
+local function feval(p) return p[1] ^ 2, p * 2 end
+-- optim's functions give (x, {f}): the first where one value is expected
+local name = 'sgd'
+local step = optim[name]
+local w = step(feval, x, {learningRate = 0.1})
+local chosen = {method = optim.adam}
+local w2, fs = chosen.method(feval, x, {})
+print(w[1], w2[1], fs[1])
+-- an empty table handed to optim is its config or state: a record
+local state = {}
+optim.sgd(feval, x, {learningRate = 0.1}, state)
+print(state.evalCounter)
+"""
+
+OPTIM_VALUES_PY = """\
+x = torch.Tensor([3])
+
+
+def feval(p):
+    return p[1] ** 2, p * 2
+
+
+# optim's functions give (x, {f}): the first where one value is expected
+name = "sgd"
+step = getattr(optim, name)
+w = step(feval, x, {"learningRate": 0.1})[0]
+chosen = {"method": optim.adam}
+w2, fs = chosen["method"](feval, x, {})
+compat.print(w[1], w2[1], fs[0])
+# an empty table handed to optim is its config or state: a record
+state = {}
+optim.sgd(feval, x, {"learningRate": 0.1}, state)
+compat.print(state["evalCounter"])"""
+
 CASES = {"multiple_returns": (MULTIPLE_RETURNS_LUA, MULTIPLE_RETURNS_PY),
          "script_methods": (SCRIPT_METHODS_LUA, SCRIPT_METHODS_PY),
          "library_fields": (LIBRARY_FIELDS_LUA, LIBRARY_FIELDS_PY),
          "error_value_fields": (ERROR_VALUE_FIELDS_LUA, ERROR_VALUE_FIELDS_PY),
          "surplus_arguments": (SURPLUS_ARGUMENTS_LUA, SURPLUS_ARGUMENTS_PY),
-         "untyped_values": (UNTYPED_VALUES_LUA, UNTYPED_VALUES_PY)}
+         "untyped_values": (UNTYPED_VALUES_LUA, UNTYPED_VALUES_PY),
+         "optim_values": (OPTIM_VALUES_LUA, OPTIM_VALUES_PY)}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

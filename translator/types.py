@@ -124,6 +124,28 @@ def library_results(method, nargs):
     return Ty("tuple", items=[_RESULT_KINDS[k] for k in kinds])
 
 
+def _raises_table(fn):
+    """Does ``fn`` (or a function inside it: a callback's error crosses the library) call
+    ``error`` with a table?"""
+    found = getattr(fn, "_raises_table", None)
+    if found is None:
+        found = any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and
+                    n.func.name == "error" and n.func.sym is not None and
+                    n.func.sym.kind == "global" and n.args and isinstance(n.args[0], A.Table)
+                    for n in _nodes(fn.body))
+        fn._raises_table = found
+    return found
+
+
+def _nodes(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, A.Node):
+            yield n
+            stack.extend(A.children(n))
+
+
 def _is_table(t):
     return t is not None and t.kind in ("dict", "list", "table", "loaded")
 
@@ -551,6 +573,9 @@ class Inference:
                 values.extend(t.items)
             else:
                 values.append(first(t))
+        if len(targets) > 1 and exprs and getattr(exprs[-1], "raises_table", False) and \
+                isinstance(targets[1], A.Name) and len(exprs) == 1:
+            self.maybe_tables.add(targets[1].sym)   # ok, err = pcall(f): err may be a table
         for i, target in enumerate(targets):
             t = values[i] if i < len(values) else (None if types and types[-1] is None else NIL)
             if isinstance(target, A.Name):
@@ -875,6 +900,8 @@ class Inference:
             # (true, results...) or (false, error value): compat.pcall gives compat.Values;
             # exactly two values for a Lua function of this chunk giving at most one
             ft = args[0] if args else None
+            if ft is not None and ft.kind == "func" and ft.func is not None:
+                e.raises_table = _raises_table(ft.func)   # its error value may be a table
             raised = self.error_values(e.args[0], args[1:]) if e.args else None
             if raised is not None:   # the error value keeps its (table) type through pcall
                 return Ty("tuple", items=[BOOL, raised])

@@ -105,13 +105,32 @@ local ok, err = pcall(error, {code = 42})
 print(ok, err.code)
 ok, err = pcall(error, 'plain')
 print(ok, err.code)
+-- an error value raised inside the function: a table, or a message
+local function fails(n) if n > 0 then error({code = n}) end error('no code') end
+local ok2, err2 = pcall(fails, 8)
+print(ok2, err2.code)
+ok2, err2 = pcall(fails, 0)
+print(ok2, err2.code, type(err2))
 """
 
 ERROR_VALUE_FIELDS_PY = """\
 ok, err = compat.pcall(compat.error, {"code": 42})
 compat.print(ok, err["code"])
 ok, err = compat.pcall(compat.error, "plain")
-compat.print(ok, compat.index(err, "code"))"""
+compat.print(ok, compat.index(err, "code"))
+
+
+# an error value raised inside the function: a table, or a message
+def fails(n):
+    if n > 0:
+        raise compat.LuaError({"code": n}, "<stdin>:6")
+    raise compat.LuaError("no code", "<stdin>:6")
+
+
+ok2, err2 = compat.pcall(fails, 8)
+compat.print(ok2, compat.index(err2, "code"))
+ok2, err2 = compat.pcall(fails, 0)
+compat.print(ok2, compat.index(err2, "code"), compat.type(err2))"""
 
 SURPLUS_ARGUMENTS_LUA = """\
 require 'nn'

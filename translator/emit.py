@@ -494,6 +494,7 @@ class Emitter:
         self._collect_classes(self.chunk.body)
         self.module_table = self._module_table()
         statements = self.block(self.chunk.body.stmts, self.chunk.body, end_line=None)
+        statements = self._globals_set_in_functions() + statements
         footer = []
         while self.ci < len(self.comments):
             c = self.comments[self.ci]
@@ -559,6 +560,17 @@ class Emitter:
         if self.chunk.hashbang:
             header.append(cst.EmptyLine(comment=cst.Comment("#!/usr/bin/env python3")))
         return cst.Module(body=top + statements, header=header, footer=footer)
+
+    def _globals_set_in_functions(self):
+        """``g = None`` for each global that only functions assign: Lua reads nil before the
+        first assignment (``n = (n or 0) + 1``), Python would raise NameError."""
+        out = []
+        for sym in sorted(getattr(self.chunk, "globals", {}).values(), key=lambda g: g.pyname):
+            read = sym.refs > sym.assign_count   # refs counts the stores too
+            if read and sym.assigned_from and \
+                    all(fs.node is not self.chunk for fs in sym.assigned_from):
+                out.append(cst.SimpleStatementLine([assign([name(sym.pyname)], NONE)]))
+        return out
 
     # --- module files: local M = {} ... return M --------------------------------------------
     def _module_table(self):
@@ -1314,8 +1326,8 @@ class Emitter:
             cls = self.inf.class_of_self(obj.obj)
             if cls is not None:
                 return (cls, obj.key.value) in self.inf.maybe_table_fields
-            return not isinstance(key, A.String) and (is_dict(first(obj.obj.ty)) or
-                                                      is_list(first(obj.obj.ty)))
+            # a record's field of unknown type (what torch.load gave, say) may be a table
+            return is_dict(first(obj.obj.ty)) or is_list(first(obj.obj.ty))
         return False
 
     def object_function_field(self, target, f, s):
@@ -1934,7 +1946,9 @@ class Emitter:
             return call(attr(self.ex(obj), "get"), self.dict_key(key))
         value = self.ex(obj)
         if isinstance(key, A.String) and not store:
-            if ot is None and self._maybe_table(obj, key):
+            # x["k"] (brackets: a table's key) or x.f of a value that may be a table
+            if ot is None and (not e.dot and not self._has_methods(obj) or
+                               self._maybe_table(obj, key)):
                 # a value the analysis could not type that is sometimes a Lua table (a dict)
                 return call(self.compat("index"), value, string(key.value))
             if ot is not None and ot.kind == "tensor" and not L.tensor_has_field(key.value) \

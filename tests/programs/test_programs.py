@@ -187,9 +187,7 @@ def xfail(reason):
 # name, script, args, facts, lines in a fixed order?, marks on the translation test
 PROGRAMS = [
     ("blitz", "blitz.lua", [], facts_blitz, True, []),
-    ("char_lstm", "char_lstm.lua", [], facts_char_lstm, True,
-     [xfail("translator: os.tmpname untranslated (TODO); and `feval_calls`, a global first "
-            "assigned inside feval, is read there before any assignment (NameError, Lua's nil)")]),
+    ("char_lstm", "char_lstm.lua", [], facts_char_lstm, True, []),
     ("mlp_optim", "mlp_optim.lua", [], facts_mlp_optim, True, []),
     ("mlp_optim_float", "mlp_optim.lua", ["-type", "float"], facts_mlp_float, True, []),
     ("custom_module", "custom_module.lua", [], facts_custom_module, True, []),

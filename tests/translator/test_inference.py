@@ -231,13 +231,47 @@ state = {}
 optim.sgd(feval, x, {"learningRate": 0.1}, state)
 compat.print(state["evalCounter"])"""
 
+LOADED_RECORDS_LUA = """\
+local path = os.tmpname()
+torch.save(path, {vocab = {h = 1}, opt = {size = 16}})
+-- what torch.load gives is known only at run time: its records' fields may be tables
+local loaded = torch.load(path)
+os.remove(path)
+print(loaded.vocab['h'], loaded.opt.size)
+-- a global that only a function assigns reads nil before its first assignment
+local function count() calls = (calls or 0) + 1 end
+count(); count()
+print(calls)
+"""
+
+LOADED_RECORDS_PY = """\
+calls = None
+path = compat.tmpname()
+torch.save(path, {"vocab": {"h": 1}, "opt": {"size": 16}})
+# what torch.load gives is known only at run time: its records' fields may be tables
+loaded = torch.load(path)
+compat.remove(path)
+compat.print(compat.index(loaded["vocab"], "h"), compat.index(loaded["opt"], "size"))
+
+
+# a global that only a function assigns reads nil before its first assignment
+def count():
+    global calls
+    calls = (calls if compat.truthy(calls) else 0) + 1
+
+
+count()
+count()
+compat.print(calls)"""
+
 CASES = {"multiple_returns": (MULTIPLE_RETURNS_LUA, MULTIPLE_RETURNS_PY),
          "script_methods": (SCRIPT_METHODS_LUA, SCRIPT_METHODS_PY),
          "library_fields": (LIBRARY_FIELDS_LUA, LIBRARY_FIELDS_PY),
          "error_value_fields": (ERROR_VALUE_FIELDS_LUA, ERROR_VALUE_FIELDS_PY),
          "surplus_arguments": (SURPLUS_ARGUMENTS_LUA, SURPLUS_ARGUMENTS_PY),
          "untyped_values": (UNTYPED_VALUES_LUA, UNTYPED_VALUES_PY),
-         "optim_values": (OPTIM_VALUES_LUA, OPTIM_VALUES_PY)}
+         "optim_values": (OPTIM_VALUES_LUA, OPTIM_VALUES_PY),
+         "loaded_records": (LOADED_RECORDS_LUA, LOADED_RECORDS_PY)}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

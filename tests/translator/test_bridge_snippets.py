@@ -23,15 +23,16 @@ def xfail(reason):
 KNOWN_FAILURES = {
     "errors_and_callbacks": xfail(
         "an error raised by the library has no Lua position in its message ('file:8: ...'), "
-        "nor Lua's text for a missing method ('attempt to call method ...'); `err.code` on "
-        "pcall's error value (of unknown type) is an attribute read on a dict; "
-        "error('negative', 2) cannot name the caller's line; an empty `{}` given to optim as "
-        "its config becomes a list"),
+        "nor Lua's text for a missing method ('attempt to call method ...'); "
+        "error('negative', 2) cannot name the caller's line; a table raised with error() "
+        "inside optim's feval comes out of pcall as a string"),
     "lua_call_conventions": xfail(
-        "nn.Sigmoid(true): a library constructor given a surplus argument raises TypeError "
-        "(Lua drops it)"),
-    "matrix_rows": xfail("a field stored on a tensor (t.foo = ...) is an attribute the "
-                         "library's tensor does not accept"),
+        "an error raised by the library has no Lua position in its message "
+        "('lua_call_conventions.lua:12: narrow: ...')"),
+    "matrix_rows": xfail(
+        "an error raised by the library has no Lua position in its message "
+        "('matrix_rows.lua:10: index out of range ...'); indexing the nil read from a "
+        "missing tensor field (w[1].nothing.more) gives Python's message, not Lua's"),
     "require_dependencies": xfail(
         "imports are hoisted to the top, so `rawget(_G, 'nn')` before `require 'nngraph'` "
         "already sees nn"),

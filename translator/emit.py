@@ -493,6 +493,7 @@ class Emitter:
             expect = c.end_line + 1
         self._collect_classes(self.chunk.body)
         self.module_table = self._module_table()
+        self.first_require = self._first_requires(self.chunk.body.stmts)
         statements = self.block(self.chunk.body.stmts, self.chunk.body, end_line=None)
         statements = self._globals_set_in_functions() + statements
         footer = []
@@ -1129,6 +1130,35 @@ class Emitter:
         alias = targets[0].sym.pyname if targets and isinstance(targets[0], A.Name) else "*"
         self.imports.add(f"local:{modname}:{alias}")
         return []
+
+    def _first_requires(self, stmts):
+        """{package: line of the top-level ``require`` that first loads it}, for the packages th
+        does not preload. Python's imports sit at the top of the file, so code that reads such a
+        package before that line (Lua sees nil there) cannot be translated faithfully. A require
+        of a local module or a computed one may load anything: every package not required before
+        it counts as loaded there (key None)."""
+        first = {}
+        for s in stmts:
+            exprs = s.exprs if isinstance(s, A.Local) else [s.call] if isinstance(s, A.CallStat) else []
+            for e in exprs:
+                if not (isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == "require"
+                        and e.func.sym.kind == "global"):
+                    continue
+                root = e.args[0].value.split(".")[0] if self._is_require(e) else None
+                if root not in L.LIBRARY_MODULES and root not in ("torch", "nn", "optim"):
+                    first[None] = s.line
+                    return first
+                for package in (root, *L.PACKAGES_BROUGHT.get(root, ())):
+                    first.setdefault(package, s.line)
+        return first
+
+    def check_loaded(self, package, line):
+        """A TODO when top-level code reads ``package`` before the require that loads it."""
+        loaded_at = self.first_require.get(package, self.first_require.get(None))
+        if package in L.PRELOADED_BY_TH or self.func_stack or loaded_at is None or line >= loaded_at:
+            return
+        self.inline_todo(line, f"reads {package} before the require on line {loaded_at} loads it; "
+                               "Lua sees nil there, Python imports it at the top")
 
     def require_value(self, e):
         """``require 'mod'`` inside an expression: the library package, or the translated local
@@ -1860,6 +1890,7 @@ class Emitter:
                 if info.typename == n:
                     return name(info.sym.pyname)
             if n in L.LIBRARY_MODULES:
+                self.check_loaded(n, e.line)
                 return self.library(n)
             if n == "arg":   # the script's arguments (Lua's arg[1..n]; arg[i] is compat.arg(i))
                 self.need("sys")
@@ -2351,6 +2382,8 @@ class Emitter:
         t = first(args[0].ty)
         if isinstance(args[0], A.Name) and args[0].name == "_G" and args[0].sym.kind == "global" \
                 and fname == "rawget" and len(args) == 2:   # Lua's globals: this module's
+            if isinstance(args[1], A.String):
+                self.check_loaded(args[1].value, args[1].line)
             return call(attr(call("globals"), "get"), self.ex(args[1]))
         if fname == "rawequal" and len(args) == 2:
             kinds = {x.kind if x is not None else None for x in (t, first(args[1].ty))}

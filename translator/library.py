@@ -80,6 +80,10 @@ OPTIM_THREE_VALUES = {"lbfgs", "cg", "asgd", "cmaes"}   # (x, f_hist, evaluation
 # Lua string methods with a direct Python spelling
 STRING_METHODS = {"upper": "upper", "lower": "lower", "reverse": None}
 
+# th makes these globals before the script runs; the other packages are nil until required
+PRELOADED_BY_TH = ("torch", "paths", "sys", "xlua")
+# a package's require also loads the packages it builds on (nngraph requires nn)
+PACKAGES_BROUGHT = {"nngraph": ("nn",)}
 LIBRARY_MODULES = ("torch", "nn", "optim", "nngraph", "paths", "gnuplot", "xlua", "image", "sys")
 # packages imported under another name: torch's sys must not shadow Python's sys
 LIBRARY_PYNAMES = {"sys": "torch_sys"}

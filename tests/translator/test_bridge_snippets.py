@@ -34,11 +34,11 @@ KNOWN_FAILURES = {
         "('matrix_rows.lua:10: index out of range ...'); indexing the nil read from a "
         "missing tensor field (w[1].nothing.more) gives Python's message, not Lua's"),
     "require_dependencies": xfail(
-        "imports are hoisted to the top, so `rawget(_G, 'nn')` before `require 'nngraph'` "
-        "already sees nn"),
+        "it reads nn before `require 'nngraph'` loads it (Lua: nil), which Python's imports at "
+        "the top cannot show: a TODO at the line"),
     "th_environment": xfail(
-        "imports are hoisted to the top, so `type(nn)` before `require 'nn'` is already a "
-        "table; paths.thisfile() names the translated .py, not the .lua"),
+        "it reads nn before `require 'nn'` (a TODO at the line, as above); paths.thisfile() "
+        "names the translated .py, not the .lua"),
 }
 
 

@@ -71,6 +71,20 @@ def test_metatables_without_a_python_spelling_are_todos():
     assert "setmetatable" in todos[0][1] and "__concat" in todos[1][1] and "__len" in todos[2][1]
 
 
+def test_reading_a_package_before_its_require_is_a_todo():
+    # Lua sees nil there; the Python import sits at the top of the file
+    lua = ("print(nn == nil, rawget(_G, 'nngraph'))\nlocal function later() return nn end\n"
+           "require 'nngraph'\nprint(nn ~= nil, later() ~= nil, paths ~= nil)\n")
+    todos = translate(lua).todos
+    assert [line for line, _ in todos] == [1, 1]
+    reasons = " | ".join(reason for _, reason in todos)
+    assert "reads nn before the require on line 3" in reasons     # nngraph brings nn
+    assert "reads nngraph before the require on line 3" in reasons
+    # a local module may load anything: reads after its require are not judged
+    assert translate("require 'mymodel'\nprint(nn ~= nil)\nrequire 'nn'\n").todos == []
+    assert translate("print(optim)\nrequire 'mymodel'\n").todos[0][0] == 1
+
+
 def test_goto_without_a_structured_target_is_a_todo():
     lua = "local i = 0\n::again::\ni = i + 1\nif i < 3 then goto again end\nprint(i)\n"
     todos = translate(lua).todos

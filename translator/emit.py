@@ -1463,13 +1463,14 @@ class Emitter:
                 msg = self.ex(c.args[1]) if len(c.args) > 1 else None
                 return [self.simple(cst.Assert(test=self.cond(c.args[0]), msg=msg), s)]
             if fname == "error":
+                # LuaError prefixes a text with the position of the running Python line (or
+                # the caller's, at level 2), found at run time as Lua finds its own
                 value = self.ex(c.args[0]) if c.args else NONE
-                # Lua prefixes a string message with the position of the error() call
                 level = c.args[1] if len(c.args) > 1 else None
-                args = [value]
-                if level is None or isinstance(level, A.Number) and level.value == 1:
-                    args.append(string(f"{self.chunkname}:{c.line}"))
-                return [self.simple(cst.Raise(exc=call(self.compat("LuaError"), *args)), s)]
+                kwargs = {}
+                if level is not None and not (isinstance(level, A.Number) and level.value == 1):
+                    kwargs["level"] = self.ex(level)
+                return [self.simple(cst.Raise(exc=call(self.compat("LuaError"), value, **kwargs)), s)]
             if fname == "setmetatable" and len(c.args) == 2 and isinstance(c.args[1], A.Name) and \
                     c.args[1].sym in self.classes and self.classes[c.args[1].sym].metatable and \
                     isinstance(c.args[0], A.Name):
@@ -2340,8 +2341,7 @@ class Emitter:
         if fname == "error":
             return call(self.compat("error"), *self.args(args))
         if fname == "assert":   # LuaJIT puts the assert's position before a text message
-            return call(self.compat("lua_assert"), *self.args(args),
-                        where=string(f"{self.chunkname}:{e.line}"))
+            return call(self.compat("lua_assert"), *self.args(args))
         if fname == "require":
             return self.require_value(e)
         if fname == "setmetatable" and len(args) == 2 and isinstance(args[1], A.Name) and \

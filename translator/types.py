@@ -963,6 +963,10 @@ class Inference:
             fn = self.func_of_sym[fexpr.sym]
         if fn is not None:
             self.params[fn] = types[:len(fn.params)] + [None] * (len(fn.params) - len(types))
+            if len(fn.params) < len(types):
+                # the library passes more arguments than it names: Lua drops them, Python
+                # would raise TypeError, so its def gets a ``*_`` catch-all
+                fn.drops_extra_args = True
 
     def library_call(self, qual, e, args):
         if qual is None:
@@ -1095,8 +1099,13 @@ class Inference:
         k = ot.kind
         if k == "str":
             return self.method_call_on_string(e, m)
-        if k == "tensor" and m in ("apply", "map") and e.args:
+        if k == "tensor" and m == "apply" and e.args:   # f(element)
             self.callback_params(e.args[0], [NUM])
+        if k == "module" and m == "apply" and e.args:   # model:apply(f(module))
+            self.callback_params(e.args[0], [Ty("module")])
+        if k == "tensor" and m in ("map", "map2") and len(e.args) >= (2 if m == "map" else 3):
+            # t:map(u, f(t_i, u_i)), t:map2(u, v, f(t_i, u_i, v_i))
+            self.callback_params(e.args[-1], [NUM] * (2 if m == "map" else 3))
         return self._method_type(e, ot, m, args)
 
     def script_method(self, cls, m):

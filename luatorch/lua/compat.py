@@ -82,11 +82,25 @@ _ModuleType = _builtin_type(sys)
 
 
 class LuaError(RuntimeError):
-    """An error raised by translated Lua code (``error(msg)``); ``pcall`` catches it."""
+    """An error raised by translated Lua code (``error(value)``); ``pcall`` catches it.
 
-    def __init__(self, value=None, where=None):
-        if where is not None and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            value = f"{where}: {tostring(value)}"   # as error() adds "file:line: " in Lua
+    A string (or number) value is prefixed with a position as Lua's ``error`` does: ``level`` 1
+    (the default) names the line of the translated code that raises it, where the running
+    Python file is the translated script itself ("script.py:12: message"); 2 its caller's line,
+    and so on (see ``_position``); 0 adds nothing. Raised from compat or the library (which
+    stand for Lua's C functions), level 1 is the line of the translated code that called them,
+    as a C function's errors name their Lua caller's line. Other values are kept as they are."""
+
+    def __init__(self, value=None, level=1, *, _frame=None):
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and level:
+            start = _frame
+            if start is None:
+                start = sys._getframe(1)
+                if not _is_script(start):
+                    level += 1   # raised by compat (a C function): level 1 is its caller
+            where = _position(start, level)
+            if where:
+                value = f"{where}: {tostring(value)}"
         super().__init__(value)
         self.value = value
 
@@ -658,23 +672,307 @@ def arg(i):
 
 
 def pcall(f, *args):
-    """``pcall``: (True, results...) or (False, the error value) as ``Values``; an error raised
-    with ``error(value)`` keeps its value (a table stays that table)."""
+    """``pcall``: (True, results...) or (False, the error value) as ``Values``. An error raised
+    with ``error(value)`` keeps its value (a table stays that table; a message has its position
+    already). Any other exception is reported as Lua reports errors: its message prefixed with
+    the position of the translated code it came from (see ``lua_error_message``)."""
     try:
         result = f(*args)
     except LuaError as e:
         return Values((False, e.value))
-    except AssertionError as e:   # a translated assert(v, message)
-        return Values((False, str(e) if e.args else "assertion failed!"))
     except Exception as e:  # noqa: BLE001 - pcall catches every error, as Lua's does
-        return Values((False, str(e)))
+        return Values((False, lua_error_message(e)))
     if isinstance(result, tuple):
         return Values((True,) + result)
     return Values((True, result))
 
 
-def error(message=None, level=1, where=None):
-    raise LuaError(message, where if level == 1 else None)
+def error(message=None, level=1):
+    """``error(message, level)``: raise ``message`` (any value). Level 1 names the line that
+    called ``error``, 2 the line that called that function, ...; a level that lands on library
+    or compat code (Lua's C functions, such as ``pcall(error, msg)``) adds no position."""
+    raise LuaError(message, level, _frame=sys._getframe(1))
+
+
+# --- errors as Lua reports them ---------------------------------------------------------------
+# Lua prefixes an error message with "chunk:line" of the Lua code that raised it. A translated
+# program is a Python program, so its positions are its own: the Python file and line that is
+# running, found at run time from the frames (as Lua finds them from its stack), never a Lua
+# position written into the translation. Frames of the library, compat, the translator and
+# Python's own library stand for Lua's C functions: they have no position of their own.
+def _library_dirs():
+    import os
+    import sysconfig
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # luatorch/
+    dirs = {package, os.path.join(os.path.dirname(package), "translator")}
+    paths = sysconfig.get_paths()
+    dirs.update(paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths)
+    return tuple(os.path.join(os.path.abspath(d), "") for d in dirs)
+
+
+_LIBRARY_DIRS = None
+_script_files = {}
+# chunks that loadstring/dofile translate at run time, by chunk name: their Python is written
+# nowhere, so their errors name the chunk's Lua lines (through the translation's line map)
+_chunk_translations = {}
+
+
+def _is_script(frame):
+    """Is ``frame`` running translated code (not the library, compat or Python's library)?"""
+    filename = frame.f_code.co_filename
+    known = _script_files.get(filename)
+    if known is None:
+        global _LIBRARY_DIRS
+        if _LIBRARY_DIRS is None:
+            _LIBRARY_DIRS = _library_dirs()
+        import os
+
+        if filename.startswith("<"):
+            known = not filename.startswith("<frozen")
+        else:
+            known = not os.path.abspath(filename).startswith(_LIBRARY_DIRS)
+        _script_files[filename] = known
+    return known
+
+
+def _file_name(filename):
+    """A file as an error message names it: relative to the current folder when inside it
+    (``th script.lua`` says ``script.lua:3:``; ``python script.py``, ``script.py:3:``)."""
+    import os
+
+    if filename.startswith("<"):
+        return filename
+    try:
+        rel = os.path.relpath(filename)
+    except ValueError:
+        return filename
+    return filename if rel.startswith(os.pardir) else rel
+
+
+# compat functions that stand for Lua's VM rather than a C function: a metamethod or a `for`
+# iterator that they call is called directly by the Lua code, with no level in between
+_VM_FRAMES = {"_call_metamethod", "iterate"}
+# compat's pcall is a C function of its own: the one it calls is one level, pcall the next
+_PROTECTED_CALLS = {"pcall", "xpcall"}
+
+
+def _levels(frame):
+    """The levels of Lua's stack from ``frame`` outwards, each a frame of translated code or
+    None (a C function: a run of library and compat frames counts as one level, or as none
+    when it only dispatches a metamethod or a ``for`` iterator)."""
+    while frame is not None:
+        if _is_script(frame):
+            yield frame
+            frame = frame.f_back
+            continue
+        transparent, compat_only, run_start = False, True, frame
+        while frame is not None and not _is_script(frame):
+            own = frame.f_globals.get("__name__") == __name__
+            if own and frame.f_code.co_name in _PROTECTED_CALLS:
+                if frame is not run_start:
+                    yield None   # the C function pcall called (pcall(require, name))
+                yield None       # pcall itself
+                frame = frame.f_back
+                break
+            if own:
+                transparent = transparent or frame.f_code.co_name in _VM_FRAMES
+            else:
+                compat_only = False
+            frame = frame.f_back
+        else:
+            if not (transparent and compat_only):
+                yield None
+
+
+def _position(frame, level):
+    """"file:line" of Lua level ``level`` counted from ``frame`` (level 1), or "" where that
+    level is a C function (library or compat code) or past the end of the stack."""
+    if level < 1:
+        return ""
+    for n, f in enumerate(_levels(frame), 1):
+        if n == level:
+            return "" if f is None else _where(f.f_code.co_filename, f.f_lineno)
+    return ""
+
+
+def _where(filename, line):
+    """"file:line" of a line of translated code (a chunk translated at run time: its Lua line)."""
+    chunk = _chunk_translations.get(filename)
+    if chunk is not None:
+        return f"{filename}:{chunk.lua_line(line) or line}"
+    return f"{_file_name(filename)}:{line}"
+
+
+_LUA_TYPE_NAMES = {"NoneType": "nil", "bool": "boolean", "int": "number", "float": "number",
+                   "str": "string", "dict": "table", "list": "table", "tuple": "table",
+                   "Table": "table", "Values": "table", "function": "function",
+                   "builtin_function_or_method": "function", "method": "function"}
+_NOT_CALLABLE = re.compile(r"'(\w+)' object is not callable$")
+_NOT_SUBSCRIPTABLE = re.compile(r"'(\w+)' object (?:is not subscriptable|does not support item assignment)$")
+_NO_LENGTH = re.compile(r"object of type '(\w+)' has no len\(\)$")
+_CONCATENATE = re.compile(r'can only concatenate str \(not "(\w+)"\) to str$')
+_ARITHMETIC = re.compile(r"unsupported operand type\(s\) for ([^:]+): '(\w+)' and '(\w+)'$")
+_UNARY = re.compile(r"bad operand type for unary -: '(\w+)'$")
+_COMPARE = re.compile(r"'([<>]=?)' not supported between instances of '(\w+)' and '(\w+)'$")
+
+
+def lua_error_message(exc):
+    """The message Lua would give for an exception raised in (or under) translated code: the
+    position of the innermost translated line in its traceback, then the text (see
+    ``_runtime_error_text``) ("script.py:8: narrow: out of range ...")."""
+    if isinstance(exc, LuaError):
+        return exc.value
+    tb, innermost = exc.__traceback__, None
+    while tb is not None:
+        if _is_script(tb.tb_frame):
+            innermost = tb
+        last = tb
+        tb = tb.tb_next
+    if isinstance(exc, AssertionError):   # a translated assert(v, message)
+        value = exc.args[0] if exc.args else "assertion failed!"
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            return value   # assert(v, {a table}) raises that table, as Lua's does
+        text = tostring(value)
+    else:
+        own = innermost is not None and innermost is last   # raised by the translated line itself
+        text = (_runtime_error_text(exc, innermost) if own else None) or str(exc)
+    if innermost is None:
+        return text
+    return f"{_where(innermost.tb_frame.f_code.co_filename, innermost.tb_lineno)}: {text}"
+
+
+def _lua_type_name(pytype):
+    return _LUA_TYPE_NAMES.get(pytype)
+
+
+def _runtime_error_text(exc, tb):
+    """Lua's wording for Python's TypeError/AttributeError raised by an operation of translated
+    code on a value of the wrong type (indexing nil, calling nil, arithmetic on nil ...), naming
+    the field or method where the bytecode says which; None where the error is not one of
+    those (Python's message is kept)."""
+    message = str(exc)
+    if isinstance(exc, AttributeError):
+        if getattr(exc, "obj", 0) is not None or not hasattr(exc, "obj"):
+            return None
+        return f"attempt to index {_culprit(tb, 'index')}"
+    if not isinstance(exc, TypeError):
+        return None
+    m = _NOT_CALLABLE.match(message)
+    if m and _lua_type_name(m.group(1)):
+        return f"attempt to call {_culprit(tb, 'call', _lua_type_name(m.group(1)))}"
+    m = _NOT_SUBSCRIPTABLE.match(message)
+    if m and _lua_type_name(m.group(1)):
+        return f"attempt to index {_culprit(tb, 'index', _lua_type_name(m.group(1)))}"
+    m = _NO_LENGTH.match(message)
+    if m and _lua_type_name(m.group(1)):
+        return f"attempt to get length of a {_lua_type_name(m.group(1))} value"
+    m = _CONCATENATE.match(message)
+    if m and _lua_type_name(m.group(1)):
+        return f"attempt to concatenate a {_lua_type_name(m.group(1))} value"
+    m = _ARITHMETIC.match(message)
+    if m and _lua_type_name(m.group(2)) and _lua_type_name(m.group(3)):
+        left, right = _lua_type_name(m.group(2)), _lua_type_name(m.group(3))
+        if m.group(1).strip() == "+" and "string" in (left, right):
+            culprit = right if left == "string" else left
+            return f"attempt to concatenate a {culprit} value"
+        # Lua blames the first operand that is not a number
+        culprit = left if left != "number" else right
+        return f"attempt to perform arithmetic on a {culprit} value"
+    m = _UNARY.match(message)
+    if m and _lua_type_name(m.group(1)):
+        return f"attempt to perform arithmetic on a {_lua_type_name(m.group(1))} value"
+    m = _COMPARE.match(message)
+    if m and _lua_type_name(m.group(2)) and _lua_type_name(m.group(3)):
+        left, right = _lua_type_name(m.group(2)), _lua_type_name(m.group(3))
+        if m.group(1).startswith(">"):
+            left, right = right, left   # Lua evaluates a > b as b < a
+        if left == right:
+            return f"attempt to compare two {left} values"
+        return f"attempt to compare {left} with {right}"
+    return None
+
+
+_CALL_PREFIX = ("PRECALL", "KW_NAMES", "CACHE")
+
+
+def _callee(instructions, at):
+    """The instruction that gave the function called by the CALL at ``at``: the last one
+    before it that starts where the call expression does (the arguments start later)."""
+    start = instructions[at].positions
+    for ins in reversed(instructions[:at]):
+        if ins.opname in _CALL_PREFIX or ins.opname == "PUSH_NULL":
+            continue
+        if ins.positions.lineno == start.lineno and ins.positions.col_offset == start.col_offset:
+            return ins
+    return None
+
+
+def _field_read_by_call(instructions, at):
+    """The field name when the CALL at ``at`` is how the translation reads a field that may be
+    missing: ``getattr(x, "f", None)`` or ``compat.index(x, "f")``; else None."""
+    callee = _callee(instructions, at)
+    k = at - 1
+    while k >= 0 and instructions[k].opname in _CALL_PREFIX:
+        k -= 1
+    args = instructions[max(k - 1, 0):k + 1]   # the last two argument loads
+    if callee is None or len(args) < 2 or any(a.is_jump_target for a in args + [instructions[at]]):
+        return None
+    if callee.argval == "getattr" and callee.opname in ("LOAD_GLOBAL", "LOAD_NAME") and \
+            [a.opname for a in args] == ["LOAD_CONST", "LOAD_CONST"] and args[1].argval is None:
+        return args[0].argval
+    if callee.argval == "index" and callee.opname in ("LOAD_ATTR", "LOAD_METHOD") and \
+            args[1].opname == "LOAD_CONST":
+        return args[1].argval
+    return None
+
+
+def _culprit(tb, operation, lua_type="nil"):
+    """What Lua names in "attempt to <operation> ...": ``field 'f' (a nil value)`` or
+    ``method 'm' (a nil value)`` where the failing instruction's operand was read from a field
+    (an attribute, or a subscript with a constant string) that the bytecode shows; else
+    ``a nil value``. Variables are not named: a translated name may differ from Lua's."""
+    generic = f"a {lua_type} value"
+    if tb is None:
+        return generic
+    try:
+        import dis
+
+        instructions = list(dis.get_instructions(tb.tb_frame.f_code))
+    except Exception:  # noqa: BLE001 - no bytecode to read: the generic wording
+        return generic
+    offsets = [ins.offset for ins in instructions]
+    if tb.tb_lasti not in offsets:
+        return generic
+    at = offsets.index(tb.tb_lasti)
+    failing = instructions[at]
+    producer = None
+    if operation == "call" and failing.opname == "CALL":
+        producer = _callee(instructions, at)
+    elif operation == "index" and failing.opname in ("LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR") \
+            and not failing.is_jump_target and at > 0:
+        producer = instructions[at - 1]
+    elif operation == "index" and failing.opname in ("BINARY_SUBSCR", "STORE_SUBSCR") \
+            and not failing.is_jump_target and at > 1 and not instructions[at - 1].is_jump_target \
+            and instructions[at - 1].opname in ("LOAD_CONST", "LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME"):
+        producer = instructions[at - 2]
+    if producer is None:
+        return generic
+    kind = "field"
+    if producer.opname in ("LOAD_METHOD",) or (operation == "call" and producer.opname == "LOAD_ATTR"):
+        kind, key = "method", producer.argval
+    elif producer.opname == "LOAD_ATTR":
+        key = producer.argval
+    elif producer.opname == "BINARY_SUBSCR":
+        k = instructions.index(producer)
+        key = instructions[k - 1].argval if k > 0 and instructions[k - 1].opname == "LOAD_CONST" else None
+    elif producer.opname == "CALL":
+        key = _field_read_by_call(instructions, instructions.index(producer))
+    else:
+        return generic
+    if not isinstance(key, str):
+        return generic
+    return f"{kind} '{key}' ({generic})"
 
 
 def truthy(x):
@@ -1223,12 +1521,12 @@ def modf(x):
     return float(i), (0.0 if math.isinf(x) else f)
 
 
-def lua_assert(v=None, message=None, *rest, where=None):
+def lua_assert(v=None, message=None, *rest):
     """``assert(v, message)``: ``v`` when it is true; else an error with ``message`` (any value)
-    or "assertion failed!" (a text prefixed with ``where``, the assert's "file:line", as
-    LuaJIT does)."""
+    or "assertion failed!" (a text prefixed with the position of the line that called assert,
+    as LuaJIT does)."""
     if v is None or v is False:
-        raise LuaError("assertion failed!" if message is None else message, where)
+        raise LuaError("assertion failed!" if message is None else message)
     return v
 
 
@@ -1558,8 +1856,9 @@ def _compile_chunk(source, chunkname, env):
         _translations[(source, chunkname)] = translation
     if translation.todos:
         line, reason = translation.todos[0]
-        raise LuaError(f"{chunkname}:{line}: cannot run this chunk translated: {reason}")
+        raise LuaError(f"{chunkname}:{line}: cannot run this chunk translated: {reason}", level=0)
     namespace = {"__name__": "lua_chunk", "__file__": chunkname}
+    _chunk_translations[chunkname] = translation   # its errors name Lua's lines (no Python file)
     exec(compile(translation.code, chunkname, "exec"), namespace)  # noqa: S102 - loadstring runs code
     tree = ast.parse(translation.code)
     fname = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)][0]
@@ -1626,7 +1925,7 @@ def dofile(path):
         raise LuaError(f"cannot open {path}") from None
     f, message = _compile_chunk(source, path, _caller_globals())
     if f is None:
-        raise LuaError(message)
+        raise LuaError(message, level=0)   # the message names the chunk's line already
     return f()
 
 

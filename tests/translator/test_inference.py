@@ -123,8 +123,8 @@ compat.print(ok, compat.index(err, "code"))
 # an error value raised inside the function: a table, or a message
 def fails(n):
     if n > 0:
-        raise compat.LuaError({"code": n}, "<stdin>:6")
-    raise compat.LuaError("no code", "<stdin>:6")
+        raise compat.LuaError({"code": n})
+    raise compat.LuaError("no code")
 
 
 ok2, err2 = compat.pcall(fails, 8)

@@ -14,11 +14,11 @@ from translator.cli import main as translate_main
 CASES = {
     'error_tables_keep_their_fields_through_pcall': (
         "local ok, err = pcall(function() error({code = 42}) end)\nprint(ok, type(err), err.code)\nlocal ok2, e2 = pcall(error, {code = 7, name = 'x'})\nprint(ok2, e2.code, e2.name)\n",
-        'def fn():\n    raise compat.LuaError({"code": 42}, "<stdin>:1")\n\n\nok, err = compat.pcall(fn)\ncompat.print(ok, compat.type(err), err["code"])\nok2, e2 = compat.pcall(compat.error, {"code": 7, "name": "x"})\ncompat.print(ok2, e2["code"], e2["name"])',
+        'def fn():\n    raise compat.LuaError({"code": 42})\n\n\nok, err = compat.pcall(fn)\ncompat.print(ok, compat.type(err), err["code"])\nok2, e2 = compat.pcall(compat.error, {"code": 7, "name": "x"})\ncompat.print(ok2, e2["code"], e2["name"])',
     ),
     'error_values_and_pcall_results': (
         "local ok, err = pcall(error, {code = 42})\nprint(ok, type(err))\nprint(pcall(function() return 1, 2 end))\nok = pcall(error, 'x')\nprint(ok)\nlocal ok2, e2 = pcall(function() error('plain', 0) end)\nprint(ok2, e2)\nlocal ok3, e3 = pcall(function() assert(io.open('/nonexistent/x')) end)\nprint(ok3, e3:match(':%d+: /nonexistent/x: No such file or directory$') ~= nil)\nlocal ok4, e4 = pcall(function() local f = assert(io.open('/nonexistent/x')) end)\nprint(ok4, e4:match(':%d+: /nonexistent/x: No such') ~= nil)\n",
-        'ok, err = compat.pcall(compat.error, {"code": 42})\ncompat.print(ok, compat.type(err))\n\n\ndef fn():\n    return 1, 2\n\n\ncompat.print(*compat.pcall(fn))\nok = compat.pcall(compat.error, "x")[0]\ncompat.print(ok)\n\n\ndef fn_2():\n    raise compat.LuaError("plain")\n\n\nok2, e2 = compat.pcall(fn_2)\ncompat.print(ok2, e2)\n\n\ndef fn_3():\n    compat.lua_assert(*compat.open("/nonexistent/x"), where="<stdin>:8")\n\n\nok3, e3 = compat.pcall(fn_3)\ncompat.print(\n    ok3, compat.match(e3, ":%d+: /nonexistent/x: No such file or directory$") is not None\n)\n\n\ndef fn_4():\n    f = compat.lua_assert(*compat.open("/nonexistent/x"), where="<stdin>:10")\n\n\nok4, e4 = compat.pcall(fn_4)\ncompat.print(ok4, compat.match(e4, ":%d+: /nonexistent/x: No such") is not None)',
+        'ok, err = compat.pcall(compat.error, {"code": 42})\ncompat.print(ok, compat.type(err))\n\n\ndef fn():\n    return 1, 2\n\n\ncompat.print(*compat.pcall(fn))\nok = compat.pcall(compat.error, "x")[0]\ncompat.print(ok)\n\n\ndef fn_2():\n    raise compat.LuaError("plain", level=0)\n\n\nok2, e2 = compat.pcall(fn_2)\ncompat.print(ok2, e2)\n\n\ndef fn_3():\n    compat.lua_assert(*compat.open("/nonexistent/x"))\n\n\nok3, e3 = compat.pcall(fn_3)\ncompat.print(\n    ok3, compat.match(e3, ":%d+: /nonexistent/x: No such file or directory$") is not None\n)\n\n\ndef fn_4():\n    f = compat.lua_assert(*compat.open("/nonexistent/x"))\n\n\nok4, e4 = compat.pcall(fn_4)\ncompat.print(ok4, compat.match(e4, ":%d+: /nonexistent/x: No such") is not None)',
     ),
     'loadstring_chunks_share_globals': (
         'print(loadstring(\'return 1 + 1\')())\nlocal mul = loadstring(\'local a, b = ...; return a * b\')\nprint(mul(6, 7))\nlocal f, msg = loadstring(\'x = = 1\')\nprint(f, msg)\nloadstring(\'counter = (counter or 0) + 1\')()\nloadstring(\'counter = counter + 1\')()\nprint(counter)\nlocal ok, err = pcall(loadstring("error(\'boom\')"))\nprint(ok, err)\n',
@@ -38,7 +38,7 @@ CASES = {
     ),
     'tmpname_io_open_read_lines_remove': (
         "local name = os.tmpname()\nlocal f = io.open(name, 'w')\nf:write('one\\n', 2, ' ', 0.5, '\\n')\nf:close()\nfor line in io.lines(name) do print(line) end\nlocal g = assert(io.open(name, 'r'))\nprint(g:read('*l'), g:read('*n'), g:read('*n'))\nprint(g:seek('set', 0), g:read(3))\ng:close()\nlocal h = io.open(name)\nfor line in h:lines() do io.write('[', line, ']') end\nprint()\nh:close()\nprint(os.remove(name))\nlocal ok, err = os.remove(name)\nprint(ok, err == name .. ': No such file or directory')\nlocal missing, msg = io.open(name)\nprint(missing, msg == name .. ': No such file or directory')\n",
-        'name = compat.tmpname()\nf = compat.open(name, "w")[0]\nf.write("one\\n", 2, " ", 0.5, "\\n")\nf.close()\nfor line in compat.lines(name):\n    compat.print(line)\ng = compat.lua_assert(*compat.open(name, "r"), where="<stdin>:6")\ncompat.print(g.read("*l"), g.read("*n"), g.read("*n"))\ncompat.print(g.seek("set", 0), g.read(3))\ng.close()\nh = compat.open(name)[0]\nfor line in h.lines():\n    compat.write("[", line, "]")\ncompat.print()\nh.close()\ncompat.print(*compat.remove(name))\nok, err = compat.remove(name)[:2]\ncompat.print(ok, err == name + ": No such file or directory")\nmissing, msg = compat.open(name)[:2]\ncompat.print(missing, msg == name + ": No such file or directory")',
+        'name = compat.tmpname()\nf = compat.open(name, "w")[0]\nf.write("one\\n", 2, " ", 0.5, "\\n")\nf.close()\nfor line in compat.lines(name):\n    compat.print(line)\ng = compat.lua_assert(*compat.open(name, "r"))\ncompat.print(g.read("*l"), g.read("*n"), g.read("*n"))\ncompat.print(g.seek("set", 0), g.read(3))\ng.close()\nh = compat.open(name)[0]\nfor line in h.lines():\n    compat.write("[", line, "]")\ncompat.print()\nh.close()\ncompat.print(*compat.remove(name))\nok, err = compat.remove(name)[:2]\ncompat.print(ok, err == name + ": No such file or directory")\nmissing, msg = compat.open(name)[:2]\ncompat.print(missing, msg == name + ": No such file or directory")',
     ),
 }
 
@@ -57,9 +57,13 @@ def test_same_output_as_luajit(name):
     assert normalise(run_python(translation.code)) == normalise(run_luajit(lua))
 
 
-def test_assert_message_carries_the_lua_position():
-    code = translate("local f = assert(io.open('/nonexistent/x'))", "script.lua").code
-    assert 'compat.lua_assert(*compat.open("/nonexistent/x"), where="script.lua:1")' in code
+def test_assert_message_names_the_running_python_line():
+    lua = "local ok, e = pcall(function() local f = assert(io.open('/nonexistent/x')) end)\nprint(e)"
+    code = translate(lua, "script.lua").code
+    assert 'compat.lua_assert(*compat.open("/nonexistent/x"))' in code
+    line = code.split("\n").index('    f = compat.lua_assert(*compat.open("/nonexistent/x"))') + 1
+    assert normalise(run_python(code)) == [
+        f"<translated>:{line}: /nonexistent/x: No such file or directory"]
 
 
 # a script and its local modules as th finds them: Lua's package path from the working

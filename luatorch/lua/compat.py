@@ -811,7 +811,7 @@ _LUA_TYPE_NAMES = {"NoneType": "nil", "bool": "boolean", "int": "number", "float
 _NOT_CALLABLE = re.compile(r"'(\w+)' object is not callable$")
 _NOT_SUBSCRIPTABLE = re.compile(r"'(\w+)' object (?:is not subscriptable|does not support item assignment)$")
 _NO_LENGTH = re.compile(r"object of type '(\w+)' has no len\(\)$")
-_CONCATENATE = re.compile(r'can only concatenate str \(not "(\w+)"\) to str$')
+_CONCATENATE = re.compile(r'can only concatenate (\w+) \(not "(\w+)"\) to \w+$')
 _ARITHMETIC = re.compile(r"unsupported operand type\(s\) for ([^:]+): '(\w+)' and '(\w+)'$")
 _UNARY = re.compile(r"bad operand type for unary -: '(\w+)'$")
 _COMPARE = re.compile(r"'([<>]=?)' not supported between instances of '(\w+)' and '(\w+)'$")
@@ -867,9 +867,11 @@ def _runtime_error_text(exc, tb):
     m = _NO_LENGTH.match(message)
     if m and _lua_type_name(m.group(1)):
         return f"attempt to get length of a {_lua_type_name(m.group(1))} value"
-    m = _CONCATENATE.match(message)
-    if m and _lua_type_name(m.group(1)):
-        return f"attempt to concatenate a {_lua_type_name(m.group(1))} value"
+    m = _CONCATENATE.match(message)   # str + x: Lua's .., list + x: arithmetic on a table
+    if m and _lua_type_name(m.group(1)) and _lua_type_name(m.group(2)):
+        if m.group(1) == "str":
+            return f"attempt to concatenate a {_lua_type_name(m.group(2))} value"
+        return f"attempt to perform arithmetic on a {_lua_type_name(m.group(1))} value"
     m = _ARITHMETIC.match(message)
     if m and _lua_type_name(m.group(2)) and _lua_type_name(m.group(3)):
         left, right = _lua_type_name(m.group(2)), _lua_type_name(m.group(3))

@@ -77,6 +77,10 @@ OPTIM_FUNCS = {"sgd", "adagrad", "adam", "adamax", "rmsprop", "adadelta", "nag",
 
 OPTIM_THREE_VALUES = {"lbfgs", "cg", "asgd", "cmaes"}   # (x, f_hist, evaluations)
 
+# fields of a Lua table that the library calls as methods of the table it is handed, with how
+# many arguments (self included): nn.StochasticGradient's dataset:size()
+LIBRARY_CALLED_FIELDS = {"size": 1}
+
 # Lua string methods with a direct Python spelling
 STRING_METHODS = {"upper": "upper", "lower": "lower", "reverse": None}
 

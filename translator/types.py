@@ -220,6 +220,7 @@ class Inference:
 
     def run(self, rounds=4):
         self._bind_functions()
+        self._mark_field_functions_called_with_more_arguments()
         self._find_lua_tables()
         symbols = self.chunk.symbols
         for _ in range(rounds):
@@ -432,6 +433,42 @@ class Inference:
                 [None] * (len(f.params) - typed)
             seen = self.params.get(f)
             self.params[f] = argt if seen is None else [join(x, y) for x, y in zip(seen, argt)]
+
+    def _mark_field_functions_called_with_more_arguments(self):
+        """A function stored in a table's field (``t.size = function() ... end``) that is called
+        as a method (``t:size()`` passes t) or by the library the table is handed to
+        (nn.StochasticGradient calls ``dataset:size()``) with more arguments than it names:
+        Lua drops the surplus, so its def gets a ``*_`` catch-all (``drops_extra_args``)."""
+        passed = {}   # (table symbol, method) -> most arguments t:method(...) passes, self included
+        handed = set()   # symbols of tables given to a call as an argument
+        stored = []   # (table symbol, field, function)
+        for n in _nodes(self.chunk.body):
+            if isinstance(n, A.MethodCall) and isinstance(n.obj, A.Name):
+                key = (n.obj.sym, n.method)
+                passed[key] = max(passed.get(key, 0), len(n.args) + 1)
+            if isinstance(n, (A.Call, A.MethodCall)):
+                handed.update(a.sym for a in n.args if isinstance(a, A.Name) and a.sym is not None)
+            targets = []
+            if isinstance(n, A.Assign):
+                targets = list(zip(n.targets, n.exprs))
+            elif isinstance(n, A.FuncDecl) and not n.is_method:
+                targets = [(n.target, n.func)]
+            elif isinstance(n, A.Local):
+                targets = [(name, value) for name, value in zip(n.names, n.exprs)
+                           if isinstance(value, A.Table)]
+            for target, value in targets:
+                if isinstance(target, A.Index) and isinstance(target.obj, A.Name) and \
+                        isinstance(target.key, A.String) and isinstance(value, A.Function):
+                    stored.append((target.obj.sym, target.key.value, value))
+                elif isinstance(target, A.Name) and isinstance(value, A.Table):
+                    stored.extend((target.sym, item.key.value, item.value) for item in value.items
+                                  if isinstance(item.key, A.String) and isinstance(item.value, A.Function))
+        for sym, field, fn in stored:
+            needed = passed.get((sym, field), 0)
+            if sym in handed:
+                needed = max(needed, L.LIBRARY_CALLED_FIELDS.get(field, 0))
+            if len(fn.params) < needed and not fn.vararg:
+                fn.drops_extra_args = True
 
     def _bind_functions(self):
         counts = {}

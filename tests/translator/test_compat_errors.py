@@ -69,7 +69,7 @@ def test_error_called_as_a_function_counts_levels_as_lua():
     assert error_of(caller) == f"{HERE}:{line_of('# <error-call>')}: from error()"
     assert error_of(compat.error, "x") == "x"   # level 1 is pcall: no position
     assert error_of(lambda: compat.error("y", 2)) == "y"   # level 2 is pcall
-    ok, err = compat.pcall(compat.error, "z", 2)   # <z>
+    err = compat.pcall(compat.error, "z", 2)[1]   # <z>
     assert err == f"{HERE}:{line_of('# <z>')}: z"   # level 2: the line calling pcall
 
 
@@ -133,7 +133,7 @@ def test_lua_wording_for_the_code_s_own_type_errors():
         (lambda: "a" + nothing, "attempt to concatenate a nil value"),
         (lambda: nothing < 1, "attempt to compare nil with number"),
         (lambda: nothing > 1, "attempt to compare number with nil"),
-        (lambda: record < record, "attempt to compare two table values"),
+        (lambda: record < {}, "attempt to compare two table values"),
         (lambda: len(nothing), "attempt to get length of a nil value"),
     ]
     for f, text in cases:

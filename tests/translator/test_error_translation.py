@@ -1,8 +1,9 @@
 """Errors in translated code read as Lua's: ``error(msg, level)`` is ``raise compat.LuaError``
 with the level (positions are found when it runs, never written into the translation),
 library and Python errors caught by ``pcall`` carry the running line and Lua's wording, and a
-function handed to the library that names fewer parameters than the library passes gets a
-``*_`` catch-all (Lua drops the surplus arguments). Each snippet: the Python the translator
+function handed to the library, or stored in a table whose field is called as a method (by the
+script or the library), that names fewer parameters than it is passed gets a ``*_``
+catch-all (Lua drops the surplus arguments). Each snippet: the Python the translator
 writes (imports left out), and both run (th, python) with equal output; the scripts print
 messages without their positions, which name the Lua file under th and the Python one here."""
 import pytest
@@ -22,6 +23,14 @@ CASES = {
     'runtime_errors_in_lua_words': (
         "require 'nn'\nlocal function message(err) return (err:gsub('^[^:]+:%d+: ', '')) end\nlocal ok, err = pcall(function() local t = torch.Tensor(2, 2); t:narrow(1, 2, 5) end)\nprint(ok, message(err))\nlocal lin = nn.Linear(2, 2)\nok, err = pcall(function() lin:noSuchMethod() end)\nprint(ok, message(err))\nlocal w = torch.Tensor(3, 4)\nok, err = pcall(function() return w[1].nothing.more end)\nprint(ok, message(err))\nok, err = pcall(function() return {} + 1 end)\nprint(ok, message(err))\n",
         'def message(err):\n    return compat.gsub(err, "^[^:]+:%d+: ", "")[0]\n\n\ndef fn():\n    t = torch.Tensor(2, 2)\n    t.narrow(1, 2, 5)\n\n\nok, err = compat.pcall(fn)\ncompat.print(ok, message(err))\nlin = nn.Linear(2, 2)\n\n\ndef fn_2():\n    lin.noSuchMethod()\n\n\nok, err = compat.pcall(fn_2)\ncompat.print(ok, message(err))\nw = torch.Tensor(3, 4)\nok, err = compat.pcall(lambda: getattr(w[1], "nothing", None).more)\ncompat.print(ok, message(err))\nok, err = compat.pcall(lambda: [] + 1)\ncompat.print(ok, message(err))',
+    ),
+    'functions_stored_in_a_table_called_as_methods': (
+        "-- a table's functions called as methods: Lua passes the table, and drops what they do not name\nlocal counter = {n = 0}\ncounter.step = function() counter.n = counter.n + 1 end\nfunction counter.get() return counter.n end\nlocal shapes = {area = function() return 12 end, name = function(self) return 'sq' end}\ncounter:step()\ncounter:step()\nprint(counter:get(), shapes:area(), shapes:name(), shapes.area())\n",
+        '"""a table\'s functions called as methods: Lua passes the table, and drops what they do not name"""\n\n\ncounter = {"n": 0}\n\n\ndef step(*_):\n    counter["n"] = counter["n"] + 1\n\n\ncounter["step"] = step\n\n\ndef counter_get(*_):\n    return counter["n"]\n\n\ncounter["get"] = counter_get\nshapes = {"area": lambda *_: 12, "name": lambda self: "sq"}\ncounter["step"](counter)\ncounter["step"](counter)\ncompat.print(\n    counter["get"](counter), shapes["area"](shapes), shapes["name"](shapes), shapes["area"]()\n)',
+    ),
+    'dataset_size_called_by_the_library': (
+        'require "nn"\n-- nn.StochasticGradient calls dataset:size(), passing the dataset\ntorch.manualSeed(1)\nlocal dataset = {}\nfor i = 1, 4 do dataset[i] = {torch.Tensor{i}, torch.Tensor{2 * i}} end\ndataset.size = function() return 4 end\nlocal m = nn.Linear(1, 1)\nlocal trainer = nn.StochasticGradient(m, nn.MSECriterion())\ntrainer.maxIteration = 1\ntrainer.verbose = false\ntrainer:train(dataset)\nprint(dataset:size())\n',
+        '# nn.StochasticGradient calls dataset:size(), passing the dataset\ntorch.manualSeed(1)\ndataset = {}\nfor i in range(1, 5):\n    dataset[i] = [torch.Tensor([i]), torch.Tensor([2 * i])]\ndataset["size"] = lambda *_: 4\nm = nn.Linear(1, 1)\ntrainer = nn.StochasticGradient(m, nn.MSECriterion())\ntrainer.maxIteration = 1\ntrainer.verbose = False\ntrainer.train(dataset)\ncompat.print(dataset["size"](dataset))',
     ),
 }
 

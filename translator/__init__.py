@@ -17,6 +17,8 @@ What cannot be translated faithfully becomes ``# TODO(translate): <reason>`` at 
 listed in ``Translation.todos`` (the command exits non-zero for them unless ``--allow-todo``).
 """
 
+import functools
+import gc
 from dataclasses import dataclass, field
 
 __all__ = ["PASSES", "LuaSyntaxError", "Translation", "translate"]
@@ -78,14 +80,33 @@ def _linemap(state):
     state["code"], state["line_map"] = linemap.strip_markers(state["marked_code"])
 
 
-PASSES = [
+def _without_cyclic_gc(run):
+    """Run a pass with Python's cyclic garbage collector paused (as it was, afterwards).
+
+    The passes build large trees that live until the translation ends and leave almost no
+    cyclic garbage, yet each of the collector's full sweeps walks all of them: a quarter of
+    a long file's translation time. Freed objects are still freed at once (reference counts).
+    """
+    @functools.wraps(run)
+    def paused(state):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            run(state)
+        finally:
+            if enabled:
+                gc.enable()
+    return paused
+
+
+PASSES = [(name, _without_cyclic_gc(run)) for name, run in [
     ("parse", _parse),
     ("scopes", _scopes),
     ("types", _types),
     ("emit", _emit),
     ("format", _format),
     ("linemap", _linemap),
-]
+]]
 
 
 def translate(source, filename="<stdin>"):

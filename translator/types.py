@@ -306,10 +306,10 @@ class Inference:
         """Mark what ``setmetatable`` reaches beyond the class idiom: the call
         (``call.lua_table``), the tables it applies to (their constructors become
         ``compat.Table``), and their symbols (records keyed as Lua keys them)."""
-        for n in A.walk(self.chunk.body):
-            call = self._setmetatable_call(n)
-            if call is None:
-                continue
+        calls = []   # every setmetatable call, in source order (one walk, none without one)
+        if "setmetatable" in getattr(self.chunk, "globals", {"setmetatable": None}):
+            calls = [n for n in A.walk(self.chunk.body) if self._setmetatable_call(n) is not None]
+        for call in calls:
             target = call.args[0]
             if isinstance(target, A.Table):
                 target.lua_table = call.lua_table = True
@@ -325,9 +325,8 @@ class Inference:
                     self.lua_tables.update(p.sym for p in tables if p.sym is not None)
         self._built = {}           # Symbol -> its constructors (see _built_here), once asked
         self._metatables_of = {}   # Symbol -> the metatables setmetatable gives it
-        for n in A.walk(self.chunk.body):
-            if getattr(n, "lua_table", False) and isinstance(n, A.Call) and \
-                    isinstance(n.args[0], A.Name):
+        for n in calls:
+            if getattr(n, "lua_table", False) and isinstance(n.args[0], A.Name):
                 self._metatables_of.setdefault(n.args[0].sym, []).append(n.args[1])
         for st in self.chunk.bindings:   # local t = setmetatable({}, mt)
             if isinstance(st, (A.Local, A.Assign)):

@@ -6,6 +6,8 @@ import functools
 import importlib
 import inspect
 
+from .library_api import ATTRIBUTES, CLASSES
+
 # torch.* functions returning a new tensor
 TORCH_TENSOR_FUNCS = {
     "Tensor", "DoubleTensor", "FloatTensor", "LongTensor", "IntTensor", "ShortTensor",
@@ -130,13 +132,17 @@ OBJECT_FIELDS = {
 OBJECT_SELF_METHODS = {"nngraph.Node": {"annotate"}}
 
 
-# --- the library itself, asked at translation time -------------------------------------------
-# The translator may import the library (never the bridge). It does so only when a question
-# below is asked, once per question.
+# --- the library's classes ---------------------------------------------------------------
+# Answered from library_api.py, a table read from the library by tools/library_api.py (a test
+# keeps it current): importing the library (numpy and all) to ask would cost about half a
+# second per translating process. Only a name that Python's own classes give (object's dunders,
+# an exception's) is asked of the library itself, once per question.
+
 
 @functools.cache
 def library_class(qualified):
-    """The library's class for a Torch name (``"torch.Tensor"``, ``"nn.Sigmoid"``), or None."""
+    """The library's class for a Torch name (``"torch.Tensor"``, ``"nn.Sigmoid"``), or None,
+    asked of the library itself (it is imported)."""
     package, _, name = qualified.partition(".")
     if package not in ("torch", "nn", "optim", "nngraph") or not name:
         return None
@@ -150,21 +156,51 @@ def library_class(qualified):
     return cls if isinstance(cls, type) else None
 
 
+def _lookup(qualified, attribute):
+    """(found, limit) for ``attribute`` of class ``qualified`` in the table; found is None where
+    only the library can tell (a name Python's own classes give)."""
+    _limit, mro, python_bases = CLASSES[qualified]
+    for key in mro:
+        attributes = ATTRIBUTES[key]
+        if attribute in attributes:
+            return True, attributes[attribute]
+    if python_bases or attribute in _PYTHON_CLASS_NAMES:
+        return None, None
+    return False, None
+
+
+# what a class gets from Python itself (object's attributes, its metaclass type's)
+_PYTHON_CLASS_NAMES = frozenset(dir(type)) | frozenset(vars(type))
+
+
 def tensor_has_field(name):
     """Does reading ``t.name`` on a tensor give something (a method)? Lua reads nil otherwise."""
-    cls = library_class("torch.Tensor")
     if name in ("__init", "__typename"):
         name += "__"   # Torch's names for the Python dunders the translation uses
-    return cls is None or hasattr(cls, name)
+    found, _limit = _lookup("torch.Tensor", name)
+    if found is None:
+        cls = library_class("torch.Tensor")
+        return cls is None or hasattr(cls, name)
+    return found
 
 
 @functools.cache
 def positional_limit(qualified, method=None):
     """How many arguments the library's constructor (or ``method``) of class ``qualified``
     takes at most, self not counted; None when it takes any number or is not known."""
-    cls = library_class(qualified)
-    if cls is None:
+    if qualified not in CLASSES:
         return None
+    if method is None:
+        return CLASSES[qualified][0]
+    found, limit = _lookup(qualified, method)
+    if found is None:
+        cls = library_class(qualified)
+        return None if cls is None else signature_limit(cls, method)
+    return limit
+
+
+def signature_limit(cls, method=None):
+    """``positional_limit`` read from the class ``cls`` itself (its signatures)."""
     target = cls if method is None else getattr(cls, method, None)
     if target is None or not callable(target):
         return None

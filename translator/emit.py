@@ -100,6 +100,14 @@ def number(value, text=None):
 _FLOAT_LITERAL = re.compile(r"^(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
 
 
+def lua_number_text(x):
+    """A number literal as Lua's ``..`` writes it (``%.14g``: ``2`` for 2.0, ``1e+100``). The
+    translator's own copy: compat's lives in the bridge package, which loads lupa."""
+    if isinstance(x, int) and abs(x) < 10 ** 14:
+        return str(x)
+    return "inf" if x == math.inf else "-inf" if x == -math.inf else f"{float(x):.14g}"
+
+
 def _valid_float_literal(text):
     """Is the Lua numeral also a Python float literal (``1e3``, ``.5``, ``2.``)?"""
     return _FLOAT_LITERAL.match(text) is not None
@@ -2525,8 +2533,7 @@ class Emitter:
             if isinstance(p, A.String):
                 pieces.append(string(p.value))
             elif isinstance(p, A.Number):
-                from luatorch.lua.compat import number_to_string
-                pieces.append(string(number_to_string(p.value)))
+                pieces.append(string(lua_number_text(p.value)))
             elif is_str(t):
                 pieces.append(self.ex(p))
             elif is_int(t):

@@ -2541,7 +2541,7 @@ class Emitter:
             elif is_number(t):
                 pieces.append(call("format", self.ex(p), string(".14g")))
             else:
-                pieces.append(call(self.compat("tostring"), self.ex(p)))
+                pieces.append(call(self.compat("concat_text"), self.ex(p)))
         # merge adjacent literals
         merged = []
         for p in pieces:

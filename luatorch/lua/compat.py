@@ -8,6 +8,7 @@ fractional steps. This module knows nothing of the Lua runtime (no lupa).
 """
 
 import math
+import numbers
 import re
 import sys
 
@@ -21,6 +22,7 @@ __all__ = [
     "char",
     "collectgarbage",
     "concat",
+    "concat_text",
     "date",
     "dofile",
     "error",
@@ -1412,16 +1414,27 @@ def array_part(t):
     return out
 
 
+def _concatenates(x):
+    """Whether Lua's ``..`` takes ``x`` as it is: only strings and numbers do (a numpy scalar
+    from the library is a number)."""
+    return isinstance(x, str) or isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def concat_text(x):
+    """An operand of ``..`` whose type the translator could not know, as Lua joins it: a string
+    as it is, a number as ``%.14g``; nil, a boolean, a table or an object raise Lua's error."""
+    if not _concatenates(x):
+        raise LuaError(f"attempt to concatenate a {type(x)} value")
+    return x if isinstance(x, str) else number_to_string(x)
+
+
 def lua_concat(a, b):
     """``a .. b`` where an operand may be a Table: strings and numbers join, else ``__concat``."""
-    def text(x):
-        return isinstance(x, str) or isinstance(x, (int, float)) and not isinstance(x, bool)
-
-    if text(a) and text(b):
-        return tostring(a) + tostring(b)
+    if _concatenates(a) and _concatenates(b):
+        return concat_text(a) + concat_text(b)
     handler = _metamethod(a, "__concat") or _metamethod(b, "__concat")
     if handler is None:
-        culprit = b if text(a) else a
+        culprit = b if _concatenates(a) else a
         raise LuaError(f"attempt to concatenate a {type(culprit)} value")
     return _first_value(_call_metamethod(handler, a, b))
 

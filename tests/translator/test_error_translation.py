@@ -5,7 +5,9 @@ function handed to the library, or stored in a table whose field is called as a 
 script or the library), that names fewer parameters than it is passed gets a ``*_``
 catch-all (Lua drops the surplus arguments). Each snippet: the Python the translator
 writes (imports left out), and both run (th, python) with equal output; the scripts print
-messages without their positions, which name the Lua file under th and the Python one here."""
+messages without their positions, which name the Lua file under th and the Python one here.
+``..`` of an operand the analysis could not type goes through ``compat.concat_text``: only
+strings and numbers join, anything else raises Lua's "attempt to concatenate"."""
 import pytest
 from translator_helpers import body, normalise, run_python, run_th
 
@@ -27,6 +29,10 @@ CASES = {
     'functions_stored_in_a_table_called_as_methods': (
         "-- a table's functions called as methods: Lua passes the table, and drops what they do not name\nlocal counter = {n = 0}\ncounter.step = function() counter.n = counter.n + 1 end\nfunction counter.get() return counter.n end\nlocal shapes = {area = function() return 12 end, name = function(self) return 'sq' end}\ncounter:step()\ncounter:step()\nprint(counter:get(), shapes:area(), shapes:name(), shapes.area())\n",
         '"""a table\'s functions called as methods: Lua passes the table, and drops what they do not name"""\n\n\ncounter = {"n": 0}\n\n\ndef step(*_):\n    counter["n"] = counter["n"] + 1\n\n\ncounter["step"] = step\n\n\ndef counter_get(*_):\n    return counter["n"]\n\n\ncounter["get"] = counter_get\nshapes = {"area": lambda *_: 12, "name": lambda self: "sq"}\ncounter["step"](counter)\ncounter["step"](counter)\ncompat.print(\n    counter["get"](counter), shapes["area"](shapes), shapes["name"](shapes), shapes["area"]()\n)',
+    ),
+    'concat_of_nil_booleans_and_tables_raises': (
+        "-- only strings and numbers concatenate: nil, booleans and tables raise, as in Lua\nlocal function message(err) return (err:gsub('^[^:]+:%d+: ', '')) end\nlocal function lookup(t, k) return t[k] end\nlocal record = {name = 'w', size = 3.5, flag = true, inner = {}}\nprint('size ' .. lookup(record, 'size') .. ' of ' .. lookup(record, 'name') .. ' ' .. lookup({2^53}, 1))\nlocal ok, err = pcall(function() return 'a' .. lookup(record, 'missing') end)\nprint(ok, message(err))\nok, err = pcall(function() return lookup(record, 'flag') .. 'b' end)\nprint(ok, message(err))\nok, err = pcall(function() return 'c' .. lookup(record, 'inner') end)\nprint(ok, message(err))\nok, err = pcall(function() return 'a' .. nil end)\nprint(ok, message(err))\n",
+        '"""only strings and numbers concatenate: nil, booleans and tables raise, as in Lua"""\n\n\n\ndef message(err):\n    return compat.gsub(err, "^[^:]+:%d+: ", "")[0]\n\n\ndef lookup(t, k):\n    return compat.index(t, k)\n\n\nrecord = {"name": "w", "size": 3.5, "flag": True, "inner": []}\nprint(\n    "size "\n    + compat.concat_text(lookup(record, "size"))\n    + " of "\n    + compat.concat_text(lookup(record, "name"))\n    + " "\n    + compat.concat_text(lookup([2**53], 1))\n)\nok, err = compat.pcall(lambda: "a" + compat.concat_text(lookup(record, "missing")))\ncompat.print(ok, message(err))\nok, err = compat.pcall(lambda: compat.concat_text(lookup(record, "flag")) + "b")\ncompat.print(ok, message(err))\nok, err = compat.pcall(lambda: "c" + compat.concat_text(lookup(record, "inner")))\ncompat.print(ok, message(err))\nok, err = compat.pcall(lambda: "a" + compat.concat_text(None))\ncompat.print(ok, message(err))',
     ),
     'dataset_size_called_by_the_library': (
         'require "nn"\n-- nn.StochasticGradient calls dataset:size(), passing the dataset\ntorch.manualSeed(1)\nlocal dataset = {}\nfor i = 1, 4 do dataset[i] = {torch.Tensor{i}, torch.Tensor{2 * i}} end\ndataset.size = function() return 4 end\nlocal m = nn.Linear(1, 1)\nlocal trainer = nn.StochasticGradient(m, nn.MSECriterion())\ntrainer.maxIteration = 1\ntrainer.verbose = false\ntrainer:train(dataset)\nprint(dataset:size())\n',

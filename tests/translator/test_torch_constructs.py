@@ -116,7 +116,7 @@ m = nn.Identity()
 
 
 def describe(self, prefix, *_):
-    return compat.tostring(prefix) + torch.type(self)
+    return compat.concat_text(prefix) + torch.type(self)
 
 
 m.describe = compat.method(m, describe)

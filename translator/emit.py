@@ -359,6 +359,62 @@ def _library_class_of(ty, script_classes):
     return None
 
 
+def closed_record_keys(chunk):
+    """{local Symbol: the constant keys its tables are built or stored with} for each local
+    whose every value is a table constructor of the script and that is used only as ``t.k`` or
+    ``t["k"]`` (read or stored): nothing else can fill its tables. A local used any other way
+    (passed to a function or the library, aliased, returned, iterated, ``t[k]`` with a computed
+    key, a method called on it, assigned anything but a constructor) is left out."""
+    keys, open_syms = {}, set()
+
+    def constructor_keys(sym, table):
+        keys.setdefault(sym, set()).update(
+            it.key.value for it in table.items if isinstance(it.key, A.String))
+
+    for node in A.walk(chunk.body):
+        cls = node.__class__
+        if cls is A.Name:
+            continue   # each name is judged by the node that holds it (below)
+        if cls is A.Index and isinstance(node.key, A.String):
+            used = [node.key]   # the object of t.k: only its key is recorded (a store, below)
+            if not isinstance(node.obj, A.Name):
+                used.append(node.obj)
+        elif cls in (A.Local, A.Assign):
+            targets = node.names if cls is A.Local else node.targets
+            exprs = node.exprs or []
+            used = list(exprs)
+            for i, target in enumerate(targets):
+                if isinstance(target, A.Name):
+                    value = exprs[i] if i < len(exprs) else None
+                    if isinstance(value, A.Table) and target.sym is not None:
+                        constructor_keys(target.sym, value)
+                    elif target.sym is not None and (cls is A.Assign or value is not None
+                                                     or i < len(exprs) or exprs):
+                        open_syms.add(target.sym)   # a value other than a constructor
+                else:
+                    used.append(target)
+                    if isinstance(target, A.Index) and isinstance(target.key, A.String) and \
+                            isinstance(target.obj, A.Name) and target.obj.sym is not None:
+                        keys.setdefault(target.obj.sym, set()).add(target.key.value)
+        elif cls is A.FuncDecl:
+            used = [node.func]
+            target = node.target
+            if isinstance(target, A.Index) and isinstance(target.obj, A.Name) and \
+                    target.obj.sym is not None and isinstance(target.key, A.String):
+                keys.setdefault(target.obj.sym, set()).add(target.key.value)
+            elif isinstance(target, A.Name) and target.sym is not None:
+                open_syms.add(target.sym)
+            else:
+                used.append(target)
+        else:
+            used = A.children(node)
+        for child in used:
+            if child.__class__ is A.Name and child.sym is not None:
+                open_syms.add(child.sym)   # a use that can pass the table on or fill it
+    return {sym: k for sym, k in keys.items()
+            if sym not in open_syms and sym.kind == "local"}
+
+
 class TranslatorError(Exception):
     """A bug in the translator, located at the Lua statement it was translating."""
 
@@ -398,6 +454,7 @@ class Emitter:
         self.fn_counter = 0
         self.last_line = 0
         self.loop_labels = []
+        self._record_keys = None   # closed_record_keys(chunk), computed at the first need
         self.loop_places = []        # (loop, its block's statements, its index) being emitted
         self._place = ([], 0)
         self.structured_labels = set()   # ids of labels reached by a break
@@ -1980,7 +2037,8 @@ class Emitter:
             # the library's open record, whose missing keys read nil); a Table's missing key
             # reads nil (or __index)
             known = isinstance(key, A.String) and (
-                key.value in ot.fields if ot.fields else ot.cls != OPEN)
+                key.value in ot.fields if ot.fields else
+                ot.cls != OPEN and not self._never_stored(obj, key.value))
             if store or known or self._is_lua_table(obj):
                 return subscript(self.ex(obj), self.dict_key(key))
             return call(attr(self.ex(obj), "get"), self.dict_key(key))
@@ -2013,6 +2071,18 @@ class Emitter:
             # dict) or a library object (1-based) -- compat.index decides at run time
             return call(self.compat("index"), value, self.ex(key))
         return subscript(value, self.ex(key))
+
+    def _never_stored(self, obj, key):
+        """Whether ``obj.key`` reads a key that no code can have put in the table: ``obj`` is a
+        local that only ever holds table constructors of the script and is used only through
+        constant keys (never passed on, aliased, iterated or indexed by a computed key, which
+        could fill it), and no constructor or store names ``key``. Such a read is Lua's nil."""
+        if not isinstance(obj, A.Name) or obj.sym is None:
+            return False
+        if self._record_keys is None:
+            self._record_keys = closed_record_keys(self.chunk)
+        keys = self._record_keys.get(obj.sym)
+        return keys is not None and key not in keys
 
     def _has_methods(self, obj):
         """A name that methods are called on (``p:nElement()``) holds a library object: a Lua

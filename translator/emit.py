@@ -16,6 +16,7 @@ from . import library as L
 from . import luaast as A
 from .linemap import marker_comment
 from .types import (
+    nilable,
     NUMERIC,
     OPEN,
     first,
@@ -365,11 +366,12 @@ def closed_record_keys(chunk):
     ``t["k"]`` (read or stored): nothing else can fill its tables. A local used any other way
     (passed to a function or the library, aliased, returned, iterated, ``t[k]`` with a computed
     key, a method called on it, assigned anything but a constructor) is left out."""
-    keys, open_syms = {}, set()
+    keys, built, open_syms = {}, {}, set()
 
     def constructor_keys(sym, table):
-        keys.setdefault(sym, set()).update(
-            it.key.value for it in table.items if isinstance(it.key, A.String))
+        made = {it.key.value for it in table.items if isinstance(it.key, A.String)}
+        keys.setdefault(sym, set()).update(made)
+        built[sym] = built[sym] & made if sym in built else made
 
     for node in A.walk(chunk.body):
         cls = node.__class__
@@ -411,8 +413,56 @@ def closed_record_keys(chunk):
         for child in used:
             if child.__class__ is A.Name and child.sym is not None:
                 open_syms.add(child.sym)   # a use that can pass the table on or fill it
-    return {sym: k for sym, k in keys.items()
+    return {sym: (k, built.get(sym, set())) for sym, k in keys.items()
             if sym not in open_syms and sym.kind == "local"}
+
+
+def reads_after_stores(chunk):
+    """ids of the reads ``t.k`` (``t`` a name assigned once) that run after a store of ``t.k``
+    for certain: the store is a statement of an enclosing block, before the statement holding
+    the read (a function defined after it runs after it too). Python's dict has the key there."""
+    certain = set()
+
+    def field(node):
+        if node.__class__ is A.Index and isinstance(node.key, A.String) and \
+                node.obj.__class__ is A.Name and node.obj.sym is not None and \
+                node.obj.sym.assign_count == 1:
+            return node.obj.sym, node.key.value
+        return None
+
+    def visit(node, stored):
+        if node.__class__ is A.Block:
+            stored = set(stored)
+            for stmt in node.stmts:
+                visit(stmt, stored)   # t.k = t.k + 1 reads before it stores
+                targets = stmt.targets if stmt.__class__ is A.Assign else \
+                    [stmt.target] if stmt.__class__ is A.FuncDecl else ()
+                stored.update(f for f in map(field, targets) if f is not None)
+            return
+        if stored and field(node) in stored:
+            certain.add(id(node))
+        for child in A.children(node):
+            visit(child, stored)
+
+    visit(chunk.body, set())
+    return certain
+
+
+def nil_stored_keys(chunk):
+    """(Symbol, key) of each ``t.k = nil`` in the script: the store removes the key
+    (``t.pop("k", None)``), so no read of ``t.k`` finds it for certain."""
+    out = set()
+    for node in A.walk(chunk.body):
+        if node.__class__ is not A.Assign:
+            continue
+        exprs = node.exprs or []
+        spread = bool(exprs) and exprs[-1].__class__ in (A.Call, A.MethodCall, A.Vararg)
+        for i, target in enumerate(node.targets):
+            value_is_nil = exprs[i].__class__ is A.Nil if i < len(exprs) else not spread
+            if value_is_nil and target.__class__ is A.Index and isinstance(target.key, A.String) \
+                    and target.obj.__class__ is A.Name and target.obj.sym is not None:
+                out.add((target.obj.sym, target.key.value))
+    return out
 
 
 class TranslatorError(Exception):
@@ -455,6 +505,8 @@ class Emitter:
         self.last_line = 0
         self.loop_labels = []
         self._record_keys = None   # closed_record_keys(chunk), computed at the first need
+        self._certain_reads = set()   # reads_after_stores(chunk), likewise
+        self._nil_stored = set()      # nil_stored_keys(chunk), likewise
         self.loop_places = []        # (loop, its block's statements, its index) being emitted
         self._place = ([], 0)
         self.structured_labels = set()   # ids of labels reached by a break
@@ -543,6 +595,7 @@ class Emitter:
 
     # --- module ----------------------------------------------------------------------------
     def module(self):
+        self._nil_when_missing()
         body_stmts = self.chunk.body.stmts
         first_line = body_stmts[0].line if body_stmts else 10 ** 9
         header = []
@@ -2036,9 +2089,7 @@ class Emitter:
             # a field it is known to have (any field, when none are known, unless the dict is
             # the library's open record, whose missing keys read nil); a Table's missing key
             # reads nil (or __index)
-            known = isinstance(key, A.String) and (
-                key.value in ot.fields if ot.fields else
-                ot.cls != OPEN and not self._never_stored(obj, key.value))
+            known = isinstance(key, A.String) and self._has_key(e, ot)
             if store or known or self._is_lua_table(obj):
                 return subscript(self.ex(obj), self.dict_key(key))
             return call(attr(self.ex(obj), "get"), self.dict_key(key))
@@ -2072,17 +2123,44 @@ class Emitter:
             return call(self.compat("index"), value, self.ex(key))
         return subscript(value, self.ex(key))
 
-    def _never_stored(self, obj, key):
-        """Whether ``obj.key`` reads a key that no code can have put in the table: ``obj`` is a
-        local that only ever holds table constructors of the script and is used only through
-        constant keys (never passed on, aliased, iterated or indexed by a computed key, which
-        could fill it), and no constructor or store names ``key``. Such a read is Lua's nil."""
-        if not isinstance(obj, A.Name) or obj.sym is None:
-            return False
+    def _nil_when_missing(self):
+        """A record read that may not find its key (``t.get("k")``) may give nil whatever the
+        field's type: its type becomes nilable, so ``print`` and ``..`` treat it as Lua's nil."""
+        stores = set()
+        for node in A.walk(self.chunk.body):
+            if node.__class__ is A.Assign:
+                stores.update(id(t) for t in node.targets)
+            elif node.__class__ is A.FuncDecl:
+                stores.add(id(node.target))
+        for node in A.walk(self.chunk.body):
+            if node.__class__ is not A.Index or id(node) in stores or \
+                    not isinstance(node.key, A.String):
+                continue
+            ot, t = first(node.obj.ty), first(node.ty)
+            if is_dict(ot) and t is not None and not t.nilable and \
+                    not self._is_lua_table(node.obj) and not self._has_key(node, ot):
+                node.ty = nilable(t)
+
+    def _has_key(self, e, ot):
+        """Whether the record read ``e`` (``t.k``, a constant key) finds its key for certain, so
+        ``t["k"]`` reads it (else ``t.get("k")``: Lua's nil when missing). Never when the script
+        stores nil there (that removes the key); else certain when a store of ``t.k`` runs
+        before it (straight-line code), or ``t`` is a local only ever built by
+        constructors that all name ``k``. A local that nothing else can fill (see
+        closed_record_keys) has no other key for certain; any other record has the keys its type
+        knows, or any key when it knows none (the library's dicts, optim's state)."""
         if self._record_keys is None:
             self._record_keys = closed_record_keys(self.chunk)
-        keys = self._record_keys.get(obj.sym)
-        return keys is not None and key not in keys
+            self._certain_reads = reads_after_stores(self.chunk)
+            self._nil_stored = nil_stored_keys(self.chunk)
+        key = e.key.value
+        if isinstance(e.obj, A.Name) and (e.obj.sym, key) in self._nil_stored:
+            return False   # a nil store removes the key
+        if id(e) in self._certain_reads:
+            return True
+        if isinstance(e.obj, A.Name) and e.obj.sym in self._record_keys:
+            return key in self._record_keys[e.obj.sym][1]
+        return key in ot.fields if ot.fields else ot.cls != OPEN
 
     def _has_methods(self, obj):
         """A name that methods are called on (``p:nElement()``) holds a library object: a Lua

@@ -44,9 +44,9 @@ def join(a, b):
     if a is None or b is None:
         return None
     if a.kind == "nil":
-        return b if b.nilable else _nilable(b)
+        return b if b.nilable else nilable(b)
     if b.kind == "nil":
-        return a if a.nilable else _nilable(a)
+        return a if a.nilable else nilable(a)
     if a == b:
         return a
     if a.kind == "table" and b.kind in ("list", "dict"):
@@ -87,7 +87,8 @@ def join(a, b):
     return out
 
 
-def _nilable(t):
+def nilable(t):
+    """A copy of ``t`` that may also be nil."""
     c = Ty(t.kind, t.elem, t.items, t.fields, t.cls, t.ret, t.func)
     c.nilable = True
     return c
@@ -99,7 +100,7 @@ def _match_type(pattern):
         return None
     p = pattern.value.replace("%%", "").replace("%(", "")
     n = p.count("(")
-    return _nilable(STR) if n <= 1 else Ty("tuple", items=[_nilable(STR)] * n)
+    return nilable(STR) if n <= 1 else Ty("tuple", items=[nilable(STR)] * n)
 
 
 def first(t):
@@ -927,7 +928,7 @@ class Inference:
         if name in ("tostring", "type"):
             return STR
         if name == "tonumber":
-            return _nilable(NUM)
+            return nilable(NUM)
         if name == "select" and e.args and isinstance(e.args[0], A.String):
             return INT
         if name == "require":
@@ -947,7 +948,7 @@ class Inference:
             # else read as [0] for one value and [:n] (nil-padded) for n targets
             return Ty("tuple", items=[BOOL, None, None, None], cls="open")
         if name in ("loadstring", "load", "loadfile"):   # a function, or nil + message
-            return Ty("tuple", items=[None, _nilable(STR)], cls="open")
+            return Ty("tuple", items=[None, nilable(STR)], cls="open")
         if name == "assert" and args:   # its first value (compat.lua_assert gives that alone)
             return first(args[0])
         if name == "rawequal":
@@ -1074,9 +1075,9 @@ class Inference:
             if name == "len":
                 return INT
             if name == "byte":   # with a range: as many codes as it covers
-                return INT if len(e.args) <= 2 else Ty("tuple", items=[_nilable(INT)], cls="open")
+                return INT if len(e.args) <= 2 else Ty("tuple", items=[nilable(INT)], cls="open")
             if name == "find":
-                return Ty("tuple", items=[_nilable(INT), _nilable(INT)], cls="open")
+                return Ty("tuple", items=[nilable(INT), nilable(INT)], cls="open")
             if name == "match":
                 return _match_type(e.args[1] if len(e.args) > 1 else None)
             return None
@@ -1103,23 +1104,23 @@ class Inference:
             if name in ("time", "clock", "difftime"):
                 return NUM
             if name in ("getenv", "date"):
-                return _nilable(STR) if name == "getenv" else STR
+                return nilable(STR) if name == "getenv" else STR
             if name == "tmpname":
                 return STR
             if name == "execute":
                 return INT
             if name in ("remove", "rename"):   # true, or nil + message + errno
-                return Ty("tuple", items=[_nilable(BOOL), _nilable(STR), _nilable(INT)], cls="open")
+                return Ty("tuple", items=[nilable(BOOL), nilable(STR), nilable(INT)], cls="open")
             return None
         if mod == "io":
             if name == "open":   # a file, or nil + message + errno
-                return Ty("tuple", items=[_nilable(LUA_FILE), _nilable(STR), _nilable(INT)], cls="open")
+                return Ty("tuple", items=[nilable(LUA_FILE), nilable(STR), nilable(INT)], cls="open")
             if name == "type":
-                return _nilable(STR)
+                return nilable(STR)
             return None
         if qual in L.PACKAGE_RESULTS:   # torch's paths, sys, xlua
             return {"str": STR, "num": NUM, "bool": BOOL,
-                    "nilstr": _nilable(STR)}[L.PACKAGE_RESULTS[qual]]
+                    "nilstr": nilable(STR)}[L.PACKAGE_RESULTS[qual]]
         return None
 
     def method_call(self, e):
@@ -1163,13 +1164,13 @@ class Inference:
         if m in ("format", "rep", "sub", "upper", "lower", "reverse"):
             return STR
         if m == "byte" and len(e.args) >= 2:   # with a range: as many codes as it covers
-            return Ty("tuple", items=[_nilable(INT)], cls="open")
+            return Ty("tuple", items=[nilable(INT)], cls="open")
         if m in ("len", "byte"):
             return INT
         if m == "gsub":
             return Ty("tuple", items=[STR, INT])
         if m == "find":
-            return Ty("tuple", items=[_nilable(INT), _nilable(INT)], cls="open")
+            return Ty("tuple", items=[nilable(INT), nilable(INT)], cls="open")
         if m == "match":
             return _match_type(e.args[0] if e.args else None)
         return None

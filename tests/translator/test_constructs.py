@@ -3,7 +3,7 @@
 it; plain Lua only here, the torch-using constructs are in test_torch_constructs.py)."""
 
 import pytest
-from translator_helpers import body, normalise, run_luajit, run_python
+from translator_helpers import assert_same_output_as_luajit, assert_translates_to, body, normalise, run_luajit, run_python
 
 from translator import translate
 
@@ -145,16 +145,12 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_text(name):
-    lua, expected = CASES[name]
-    assert body(translate(lua).code) == expected
+    assert_translates_to(*CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_output_as_luajit(name):
-    lua, _ = CASES[name]
-    translation = translate(lua)
-    assert translation.todos == []
-    assert normalise(run_python(translation.code)) == normalise(run_luajit(lua))
+    assert_same_output_as_luajit(CASES[name][0])
 
 
 def test_error_message_names_the_running_python_line():

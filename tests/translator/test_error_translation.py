@@ -9,9 +9,8 @@ messages without their positions, which name the Lua file under th and the Pytho
 ``..`` of an operand the analysis could not type goes through ``compat.concat_text``: only
 strings and numbers join, anything else raises Lua's "attempt to concatenate"."""
 import pytest
-from translator_helpers import body, normalise, run_python, run_th
+from translator_helpers import assert_same_output_as_th, assert_translates_to
 
-from translator import translate
 
 CASES = {
     'error_levels': (
@@ -43,17 +42,9 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_text(name):
-    lua, expected = CASES[name]
-    assert body(translate(lua).code) == expected
+    assert_translates_to(*CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_output_as_th(name, th, tmp_path):
-    lua, _ = CASES[name]
-    script = tmp_path / f"{name}.lua"
-    script.write_text(lua)
-    code, out, err = run_th(script)
-    assert code == 0, err
-    translation = translate(lua)
-    assert translation.todos == []
-    assert normalise(run_python(translation.code)) == normalise(out)
+    assert_same_output_as_th(CASES[name][0], tmp_path, name)

@@ -4,7 +4,7 @@ of unknown type, Lua's dropping of surplus arguments. Each checks the Python tex
 both sides -- the Lua through the project's ``th``, the Python directly -- with equal output."""
 
 import pytest
-from translator_helpers import body, normalise, run_python, run_th
+from translator_helpers import assert_same_output_as_th, assert_translates_to
 
 from translator import translate
 
@@ -276,18 +276,12 @@ CASES = {"multiple_returns": (MULTIPLE_RETURNS_LUA, MULTIPLE_RETURNS_PY),
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_text(name):
-    lua, expected = CASES[name]
-    assert body(translate(lua).code) == expected
+    assert_translates_to(*CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_output_as_th(name, th, tmp_path):
-    lua, _ = CASES[name]
-    script = tmp_path / f"{name}.lua"
-    script.write_text(lua)
-    code, out, err = run_th(script)
-    assert code == 0, err
-    assert normalise(run_python(translate(lua).code)) == normalise(out)
+    assert_same_output_as_th(CASES[name][0], tmp_path, name)
 
 
 def test_surplus_argument_with_effects_is_a_todo():

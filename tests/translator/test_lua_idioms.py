@@ -4,7 +4,7 @@ out of nested loops. Each case: the Lua snippet, the Python the translator write
 out), and both run with equal output (LuaJIT 2.1 through lupa, as th runs it)."""
 
 import pytest
-from translator_helpers import body, normalise, run_luajit, run_python
+from translator_helpers import assert_same_output_as_luajit, assert_translates_to
 
 from translator import translate
 
@@ -50,16 +50,12 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_text(name):
-    lua, expected = CASES[name]
-    assert body(translate(lua).code) == expected
+    assert_translates_to(*CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_output_as_luajit(name):
-    lua, _ = CASES[name]
-    translation = translate(lua)
-    assert translation.todos == []
-    assert normalise(run_python(translation.code)) == normalise(run_luajit(lua))
+    assert_same_output_as_luajit(CASES[name][0])
 
 
 def test_metatables_without_a_python_spelling_are_todos():

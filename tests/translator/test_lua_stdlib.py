@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from translator_helpers import body, normalise, run_luajit, run_python, run_th
+from translator_helpers import assert_same_output_as_luajit, assert_translates_to, normalise, run_python, run_th
 
 from translator import translate
 from translator.cli import main as translate_main
@@ -45,16 +45,12 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_text(name):
-    lua, expected = CASES[name]
-    assert body(translate(lua).code) == expected
+    assert_translates_to(*CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_output_as_luajit(name):
-    lua, _ = CASES[name]
-    translation = translate(lua)
-    assert translation.todos == []
-    assert normalise(run_python(translation.code)) == normalise(run_luajit(lua))
+    assert_same_output_as_luajit(CASES[name][0])
 
 
 def test_assert_message_names_the_running_python_line():

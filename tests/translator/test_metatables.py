@@ -5,7 +5,7 @@ left out), and both run with equal output (LuaJIT 2.1 through lupa). Then the Ta
 behaviour, against LuaJIT where Lua decides."""
 
 import pytest
-from translator_helpers import body, normalise, run_luajit, run_python
+from translator_helpers import assert_same_output_as_luajit, assert_translates_to, normalise, run_luajit, run_python
 
 from luatorch.lua import compat
 from translator import translate
@@ -52,16 +52,12 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_text(name):
-    lua, expected = CASES[name]
-    assert body(translate(lua).code) == expected
+    assert_translates_to(*CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_runs_as_lua(name):
-    lua, _ = CASES[name]
-    translation = translate(lua)
-    assert not translation.todos
-    assert normalise(run_python(translation.code)) == normalise(run_luajit(lua))
+    assert_same_output_as_luajit(CASES[name][0])
 
 
 def test_index_results_are_typed_only_when_no_raw_array_value_can_answer():

@@ -5,7 +5,7 @@ project's ``th`` (skipped while it is absent), the Python directly — with equa
 import textwrap
 
 import pytest
-from translator_helpers import body, normalise, run_python, run_th
+from translator_helpers import assert_same_output_as_th, assert_translates_to, body, normalise, run_python
 
 from translator import translate
 
@@ -136,18 +136,12 @@ CASES = {"torch_class": (CLASS_LUA, CLASS_PY), "tensor_index_tables": (INDEX_LUA
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_text(name):
-    lua, expected = CASES[name]
-    assert body(translate(lua).code) == expected
+    assert_translates_to(*CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_output_as_th(name, th, tmp_path):
-    lua, _ = CASES[name]
-    script = tmp_path / f"{name}.lua"
-    script.write_text(lua)
-    code, out, err = run_th(script)
-    assert code == 0, err
-    assert normalise(run_python(translate(lua).code)) == normalise(out)
+    assert_same_output_as_th(CASES[name][0], tmp_path, name)
 
 
 def test_nn_class_is_registered_under_its_torch_name():

@@ -5,7 +5,7 @@ plain Python loops, and the packages' globals imported when a script uses them w
 (the Lua through the project's ``th``, skipped while it is absent)."""
 
 import pytest
-from translator_helpers import body, normalise, run_python, run_th
+from translator_helpers import assert_same_output_as_th, assert_translates_to, body
 
 from translator import translate
 
@@ -60,18 +60,12 @@ CASES = {"paths": (PATHS_LUA, PATHS_PY), "sys_and_xlua": (SYS_XLUA_LUA, SYS_XLUA
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_translation_text(name):
-    lua, expected = CASES[name]
-    assert body(translate(lua).code) == expected
+    assert_translates_to(*CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_output_as_th(name, th, tmp_path):
-    lua, _ = CASES[name]
-    script = tmp_path / f"{name}.lua"
-    script.write_text(lua)
-    code, out, err = run_th(script)
-    assert code == 0, err
-    assert normalise(run_python(translate(lua).code)) == normalise(out)
+    assert_same_output_as_th(CASES[name][0], tmp_path, name)
 
 
 def test_packages_are_imported_from_luatorch_and_sys_under_its_own_name():

@@ -4,12 +4,17 @@ and run translated Python, both capturing what they print."""
 import contextlib
 import io
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from translator import translate
+
 ROOT = Path(__file__).resolve().parents[2]
-TH = ROOT / ".venv" / "bin" / "th"
+# the th of the Python running the tests (its venv), else the repository's .venv
+TH = next((p for p in (Path(sys.executable).with_name("th"), ROOT / ".venv" / "bin" / "th")
+           if p.exists()), ROOT / ".venv" / "bin" / "th")
 
 # A Lua print that writes as th's (trepl's) print does for scalars: each value's tostring
 # followed by a tab, then a newline (nothing at all for print()); io.write as Lua's.
@@ -69,3 +74,27 @@ def th():
     if not TH.exists():
         pytest.skip("the bridge's th is not installed")
     return TH
+
+
+# --- a construct test: a Lua snippet, its expected Python, and both run with equal output ---
+def assert_translates_to(lua, expected):
+    """The translation, without its imports, is exactly ``expected``."""
+    assert body(translate(lua).code) == expected
+
+
+def assert_same_output_as_luajit(lua):
+    """Plain Lua (no torch): the translation prints what LuaJIT prints, with nothing left TODO."""
+    translation = translate(lua)
+    assert translation.todos == []
+    assert normalise(run_python(translation.code)) == normalise(run_luajit(lua))
+
+
+def assert_same_output_as_th(lua, tmp_path, name="snippet"):
+    """Torch code: the translation prints what the script prints under th."""
+    script = tmp_path / f"{name}.lua"
+    script.write_text(lua)
+    code, out, err = run_th(script)
+    assert code == 0, err
+    translation = translate(lua)
+    assert translation.todos == []
+    assert normalise(run_python(translation.code)) == normalise(out)

@@ -708,21 +708,22 @@ class Emitter:
             return None
         module_names = {other.pyname for other in self.chunk.symbols if other is not sym}
         fields = set()
+        uses = field_uses = 0
         for n in A.walk(self.chunk.body):
             if isinstance(n, A.FuncDecl) and n.is_method and isinstance(n.target, A.Index) \
                     and isinstance(n.target.obj, A.Name) and n.target.obj.sym is sym:
                 return None   # function M:f(): self would be the module
+            if isinstance(n, A.Name) and n.sym is sym:
+                uses += 1
             if isinstance(n, A.Index) and isinstance(n.obj, A.Name) and n.obj.sym is sym:
                 if not (isinstance(n.key, A.String) and n.key.value.isidentifier() and
                         not keyword.iskeyword(n.key.value)):
                     return None
                 fields.add(n.key.value)
+                field_uses += 1
         if fields & module_names or fields & scopes_reserved():
             return None
         # every other use of M must be one of those field accesses, its declaration or the return
-        uses = sum(1 for n in A.walk(self.chunk.body) if isinstance(n, A.Name) and n.sym is sym)
-        field_uses = sum(1 for n in A.walk(self.chunk.body) if isinstance(n, A.Index) and
-                         isinstance(n.obj, A.Name) and n.obj.sym is sym)
         if uses != field_uses + 2:
             return None
         decl.module_table_decl = True
@@ -1239,7 +1240,7 @@ class Emitter:
             return None
         modname = exprs[0].args[0].value
         root = modname.split(".")[0]
-        if root in L.LIBRARY_MODULES or root in ("torch", "nn", "optim"):
+        if root in L.LIBRARY_MODULES:
             package = self.library(root)
             if targets and isinstance(targets[0], A.Name) and targets[0].sym.pyname != package.value:
                 return [self.simple(assign([name(targets[0].sym.pyname)], package), targets[0])]
@@ -1259,11 +1260,10 @@ class Emitter:
         for s in stmts:
             exprs = s.exprs if isinstance(s, A.Local) else [s.call] if isinstance(s, A.CallStat) else []
             for e in exprs:
-                if not (isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == "require"
-                        and e.func.sym.kind == "global"):
+                if not self._calls_require(e):
                     continue
                 root = e.args[0].value.split(".")[0] if self._is_require(e) else None
-                if root not in L.LIBRARY_MODULES and root not in ("torch", "nn", "optim"):
+                if root not in L.LIBRARY_MODULES:
                     first[None] = s.line
                     return first
                 for package in (root, *L.PACKAGES_BROUGHT.get(root, ())):
@@ -1285,7 +1285,7 @@ class Emitter:
             return call(self.compat("require"), *self.args(e.args))   # found when it runs
         modname = e.args[0].value
         root = modname.split(".")[0]
-        if root in L.LIBRARY_MODULES or root in ("torch", "nn", "optim"):
+        if root in L.LIBRARY_MODULES:
             return self.library(root)
         modname = self.python_module(modname)
         for imp in self.imports:   # already imported under a name
@@ -1317,8 +1317,12 @@ class Emitter:
         return "." + dotted_name if relative and is_module else dotted_name
 
     def _is_require(self, e):
+        return self._calls_require(e) and len(e.args) == 1 and isinstance(e.args[0], A.String)
+
+    def _calls_require(self, e):
+        """A call of Lua's global ``require``, whatever its argument."""
         return isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.name == "require" \
-            and e.func.sym.kind == "global" and len(e.args) == 1 and isinstance(e.args[0], A.String)
+            and e.func.sym.kind == "global"
 
     def multi_assign(self, targets, exprs, target_nodes):
         """Python for Lua's ``a, b = e1, e2`` with its truncation and nil-padding rules."""

@@ -14,6 +14,14 @@
 Python as ``LuaError`` (with the Lua traceback); errors raised in Python reach Lua as Lua errors.
 """
 
-from .session import LuaError, LuaFunction, LuaMethod, LuaSession, LuaTableDict
-
 __all__ = ["LuaError", "LuaFunction", "LuaMethod", "LuaSession", "LuaTableDict"]
+
+
+def __getattr__(name):
+    # The session (lupa and the Lua runtime) loads on first use: translated Python imports
+    # luatorch.lua.compat, the translator's runtime, and never needs Lua.
+    if name in __all__:
+        from . import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -71,3 +71,16 @@ def test_tostring_of_a_lua_class_object():
             return "shown"
 
     assert compat.tostring(Plain()).startswith("table: 0x") and compat.tostring(Shown()) == "shown"
+
+
+def test_translated_code_runs_without_the_lua_runtime():
+    # compat is all a translation needs from luatorch.lua: the bridge's session stays unloaded
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom luatorch.lua import compat\ncompat.print('x', 1)\n"
+            "print('luatorch.lua.session' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[-2] == "False"

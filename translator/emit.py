@@ -103,7 +103,7 @@ _FLOAT_LITERAL = re.compile(r"^(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
 
 def lua_number_text(x):
     """A number literal as Lua's ``..`` writes it (``%.14g``: ``2`` for 2.0, ``1e+100``). The
-    translator's own copy: compat's lives in the bridge package, which loads lupa."""
+    translator's own copy of compat.number_to_string: translating imports nothing of luatorch."""
     if isinstance(x, int) and abs(x) < 10 ** 14:
         return str(x)
     return "inf" if x == math.inf else "-inf" if x == -math.inf else f"{float(x):.14g}"
